@@ -1,0 +1,68 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let hummingbird = Target.Dependency.product(name: "Hummingbird", package: "hummingbird")
+let postgres = Target.Dependency.product(name: "PostgresNIO", package: "postgres-nio")
+let logging = Target.Dependency.product(name: "Logging", package: "swift-log")
+let crypto = Target.Dependency.product(name: "Crypto", package: "swift-crypto")
+let httpTypes = Target.Dependency.product(name: "HTTPTypes", package: "swift-http-types")
+
+let package = Package(
+    name: "calibra",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "lims", targets: ["lims"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+    ],
+    targets: [
+        // Shared kernel: problems, money, numbering, audit, principal, paging, transactions, migrations.
+        .target(name: "LIMSCore", dependencies: [hummingbird, httpTypes, postgres, logging, crypto], swiftSettings: swiftSettings),
+        // Pure leaves: no database, no HTTP.
+        .target(name: "Uncertainty", swiftSettings: swiftSettings),
+        .target(
+            name: "Reports",
+            dependencies: [.product(name: "Mustache", package: "swift-mustache")],
+            swiftSettings: swiftSettings
+        ),
+        // Domain modules, in dependency order.
+        .target(
+            name: "Accounts",
+            dependencies: ["LIMSCore", hummingbird, postgres, crypto, .product(name: "HummingbirdBcrypt", package: "hummingbird-auth")],
+            swiftSettings: swiftSettings
+        ),
+        .target(name: "LIMSServer", dependencies: [
+            "LIMSCore", "Accounts", "Uncertainty", "Reports", hummingbird, httpTypes, postgres, logging,
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ], swiftSettings: swiftSettings),
+        .executableTarget(
+            name: "lims",
+            dependencies: ["LIMSServer", "LIMSCore", "Accounts", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "LIMSTestSupport",
+            dependencies: ["LIMSServer", "LIMSCore", "Accounts", hummingbird, postgres, crypto, .product(name: "HummingbirdTesting", package: "hummingbird")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "UncertaintyTests", dependencies: ["Uncertainty"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "LIMSServerTests",
+            dependencies: ["LIMSTestSupport", "LIMSServer", "LIMSCore", "Accounts", .product(name: "HummingbirdTesting", package: "hummingbird")],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

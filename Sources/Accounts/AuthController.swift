@@ -1,0 +1,58 @@
+import Foundation
+import Hummingbird
+import LIMSCore
+
+/// `POST /v1/auth/login` and `POST /v1/auth/logout`.
+public struct AuthController: Sendable {
+    let sessions: SessionStore
+
+    public init(sessions: SessionStore) {
+        self.sessions = sessions
+    }
+
+    struct LoginRequest: Decodable {
+        var email: String?
+        var password: String?
+    }
+
+    struct LoginResponse: ResponseEncodable {
+        struct User: Codable {
+            var id: UUID
+            var email: String
+            var name: String
+            var roles: [Role]
+        }
+        var token: String
+        var expiresAt: Date
+        var user: User
+    }
+
+    public func addOpenRoutes(to group: RouterGroup<AppRequestContext>) {
+        group.post("auth/login", use: login)
+    }
+
+    public func addRoutes(to group: RouterGroup<AuthenticatedContext>) {
+        group.post("auth/logout", use: logout)
+    }
+
+    func login(_ request: Request, context: AppRequestContext) async throws -> LoginResponse {
+        let input = try await request.decode(as: LoginRequest.self, context: context)
+        var validator = Validator()
+        let email = validator.requireText(input.email, "email", maxLength: 254)
+        validator.check(!(input.password ?? "").isEmpty, "password", "is required")
+        try validator.finish()
+        let session = try await sessions.login(email: email, password: input.password ?? "", requestId: context.requestId)
+        let user = session.user
+        return LoginResponse(
+            token: session.token, expiresAt: session.expiresAt,
+            user: .init(id: user.id, email: user.email, name: user.name, roles: user.roles.sorted())
+        )
+    }
+
+    func logout(_ request: Request, context: AuthenticatedContext) async throws -> HTTPResponse.Status {
+        _ = try context.principal.requireStaff()
+        guard let token = request.headers[.authorization].flatMap(Authenticator.bearerToken) else { throw Problem.unauthorized() }
+        try await sessions.logout(token: token, audit: context.audit)
+        return .noContent
+    }
+}

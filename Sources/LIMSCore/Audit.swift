@@ -1,0 +1,108 @@
+import Foundation
+import Logging
+import PostgresNIO
+
+/// Who made a change: a staff user, a customer's system, or the system itself.
+public struct AuditActor: Sendable, Equatable, Codable {
+    public var kind: String
+    public var id: UUID?
+    public var name: String?
+
+    public init(kind: String, id: UUID?, name: String?) {
+        self.kind = kind
+        self.id = id
+        self.name = name
+    }
+
+    public static let system = AuditActor(kind: "system", id: nil, name: "system")
+}
+
+/// The who and which-request of a change, carried from the handler to the audit writer.
+public struct AuditContext: Sendable {
+    public var actor: AuditActor
+    public var requestId: String?
+
+    public init(actor: AuditActor, requestId: String?) {
+        self.actor = actor
+        self.requestId = requestId
+    }
+
+    public static let system = AuditContext(actor: .system, requestId: nil)
+}
+
+/// An entry of the append-only audit log.
+public struct AuditEvent: Codable, Sendable {
+    public var id: Int64
+    public var at: Date
+    public var actor: AuditActor
+    public var action: String
+    public var entity: String
+    public var entityId: String
+    public var before: JSONValue?
+    public var after: JSONValue?
+    public var requestId: String?
+}
+
+/// Writes and reads the audit log. The table rejects UPDATE and DELETE itself (migration 0002),
+/// so an event, once committed with the change it records, stays as written.
+public enum AuditLog {
+    /// Records one state change on `connection`, i.e. inside the caller's transaction.
+    public static func record(
+        on connection: PostgresConnection,
+        _ context: AuditContext,
+        action: String,
+        entity: String,
+        entityId: String,
+        before: (some Encodable & Sendable)? = JSONValue?.none,
+        after: (some Encodable & Sendable)? = JSONValue?.none,
+        logger: Logger
+    ) async throws {
+        let beforeJSON = try before.map { try JSONValue(encoding: $0) }
+        let afterJSON = try after.map { try JSONValue(encoding: $0) }
+        try await connection.query(
+            """
+            INSERT INTO audit_events (actor_kind, actor_id, actor_name, action, entity, entity_id, before, after, request_id)
+            VALUES (\(context.actor.kind), \(context.actor.id), \(context.actor.name), \(action), \(entity), \(entityId),
+                    \(beforeJSON), \(afterJSON), \(context.requestId))
+            """,
+            logger: logger
+        )
+    }
+
+    /// Lists events oldest first, filtered by entity and entity id, keyset-paged by event id.
+    public static func list(
+        client: PostgresClient,
+        entity: String?,
+        entityId: String?,
+        action: String?,
+        page: PageRequest,
+        logger: Logger
+    ) async throws -> Page<AuditEvent> {
+        let after = try page.cursorValue() ?? 0
+        let rows = try await client.query(
+            """
+            SELECT id, at, actor_kind, actor_id, actor_name, action, entity, entity_id, before, after, request_id
+            FROM audit_events
+            WHERE id > \(after)
+              AND (\(entity)::text IS NULL OR entity = \(entity))
+              AND (\(entityId)::text IS NULL OR entity_id = \(entityId))
+              AND (\(action)::text IS NULL OR action = \(action))
+            ORDER BY id
+            LIMIT \(page.limit + 1)
+            """,
+            logger: logger
+        )
+        var events: [AuditEvent] = []
+        for try await row in rows.decode(
+            (Int64, Date, String, UUID?, String?, String, String, String, JSONValue?, JSONValue?, String?).self
+        ) {
+            events.append(
+                AuditEvent(
+                    id: row.0, at: row.1, actor: AuditActor(kind: row.2, id: row.3, name: row.4),
+                    action: row.5, entity: row.6, entityId: row.7, before: row.8, after: row.9, requestId: row.10
+                )
+            )
+        }
+        return Page(fetched: events, limit: page.limit) { $0.id }
+    }
+}

@@ -1,0 +1,74 @@
+import Foundation
+
+/// A staff role. A user may hold several.
+public enum Role: String, Codable, Sendable, CaseIterable, Comparable {
+    case admin, receptionist, technician, reviewer, signatory, billing
+
+    public static func < (lhs: Role, rhs: Role) -> Bool { lhs.rawValue < rhs.rawValue }
+}
+
+/// A signed-in member of the lab's staff.
+public struct StaffPrincipal: Sendable, Equatable, Codable {
+    public var id: UUID
+    public var email: String
+    public var name: String
+    public var roles: Set<Role>
+
+    public init(id: UUID, email: String, name: String, roles: Set<Role>) {
+        self.id = id
+        self.email = email
+        self.name = name
+        self.roles = roles
+    }
+}
+
+/// A customer's system, authenticated by one of its API keys.
+public struct CustomerPrincipal: Sendable, Equatable {
+    public var customerId: UUID
+    public var apiKeyId: UUID
+
+    public init(customerId: UUID, apiKeyId: UUID) {
+        self.customerId = customerId
+        self.apiKeyId = apiKeyId
+    }
+}
+
+/// Whoever a request is authenticated as.
+public enum Principal: Sendable, Equatable {
+    case staff(StaffPrincipal)
+    case customer(CustomerPrincipal)
+
+    /// How the audit log names this principal.
+    public var actor: AuditActor {
+        switch self {
+        case .staff(let staff): AuditActor(kind: "staff", id: staff.id, name: staff.name)
+        case .customer(let customer): AuditActor(kind: "customer", id: customer.customerId, name: nil)
+        }
+    }
+
+    /// Returns the staff user when it holds at least one of `roles` (any role when empty); 403 otherwise.
+    public func requireStaff(_ roles: Role...) throws -> StaffPrincipal {
+        guard case .staff(let staff) = self else {
+            throw Problem.forbidden("This operation is for lab staff.")
+        }
+        if !roles.isEmpty, staff.roles.isDisjoint(with: roles) {
+            let names = roles.map(\.rawValue).joined(separator: " or ")
+            throw Problem.forbidden("This operation needs the role \(names).")
+        }
+        return staff
+    }
+
+    /// Returns the customer; 403 for staff on a customer-only route.
+    public func requireCustomer() throws -> CustomerPrincipal {
+        guard case .customer(let customer) = self else {
+            throw Problem.forbidden("This operation is for customers, authenticated by an API key.")
+        }
+        return customer
+    }
+
+    /// The customer a query must be confined to: `nil` for staff (who see everything).
+    public var customerScope: UUID? {
+        if case .customer(let customer) = self { return customer.customerId }
+        return nil
+    }
+}

@@ -1,0 +1,59 @@
+import Accounts
+import Foundation
+import Hummingbird
+import LIMSCore
+import Logging
+import PostgresNIO
+
+/// Builds the whole Calibra application: the database pool (a service), migrations before the server
+/// starts, and every module's routes. `lims serve` and the tests call the same function.
+public func buildApplication(_ configuration: AppConfiguration) async throws -> some ApplicationProtocol {
+    let logger = {
+        var logger = Logger(label: "calibra")
+        logger.logLevel = configuration.logLevel
+        return logger
+    }()
+    let client = PostgresClient(configuration: configuration.database.clientConfiguration, backgroundLogger: logger)
+    let database = Database(client: client, logger: logger)
+    let migrator = Migrator(directory: configuration.migrationsDirectory)
+
+    let router = try buildRouter(configuration, database: database, migrator: migrator)
+    var app = Application(
+        router: router,
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Calibra"),
+        logger: logger
+    )
+    app.addServices(client)
+    app.beforeServerStarts {
+        let applied = try await migrator.migrate(client: client, logger: logger)
+        if !applied.isEmpty { logger.info("migrations applied", metadata: ["count": .stringConvertible(applied.count)]) }
+    }
+    return app
+}
+
+/// Wires middleware and every module's controller. Middleware first: it applies only to routes added after it.
+func buildRouter(_ configuration: AppConfiguration, database: Database, migrator: Migrator) throws -> Router<AppRequestContext> {
+    let modules = Modules(configuration: configuration, database: database)
+    let routes = RouteCatalog()
+    let router = Router(context: AppRequestContext.self)
+    router.add(middleware: RequestIdMiddleware())
+    router.add(middleware: ProblemMiddleware(routes: routes))
+    router.add(middleware: LogRequestsMiddleware(.info))
+    router.add(middleware: Authenticator(sessions: modules.sessions, apiKeys: modules.apiKeys))
+
+    HealthController(database: database, migrator: migrator).addRoutes(to: router.group())
+    try OpenAPIController(resources: configuration.resourcesDirectory).addRoutes(to: router.group())
+    modules.addOpenRoutes(to: router.group("v1"))
+    modules.addRoutes(to: router.group("v1", context: AuthenticatedContext.self))
+
+    routes.load(router.routes)
+    return router
+}
+
+/// Every registered route as `(METHOD, /path/{param})`, for checking the OpenAPI document against the router.
+public func registeredRoutes(_ configuration: AppConfiguration) async throws -> [(method: String, path: String)] {
+    let logger = Logger(label: "calibra.routes")
+    let client = PostgresClient(configuration: configuration.database.clientConfiguration, backgroundLogger: logger)
+    let router = try buildRouter(configuration, database: Database(client: client, logger: logger), migrator: Migrator(directory: configuration.migrationsDirectory))
+    return router.routes.map { ($0.method.rawValue, $0.path.description) }
+}

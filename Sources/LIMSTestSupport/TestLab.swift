@@ -1,0 +1,98 @@
+import Accounts
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import LIMSCore
+import LIMSServer
+import Logging
+import PostgresNIO
+
+/// A running Calibra on its own fresh database, with ready-made actors: an admin signed in, and helpers
+/// to make staff with roles and customers with API keys. Tests drive it through the HTTP API.
+public struct TestLab: Sendable {
+    public let api: TestAPI
+    /// Direct database access for what the API must not do (e.g. proving a table refuses UPDATE).
+    public let database: Database
+    public let databaseURL: DatabaseURL
+    public let configuration: AppConfiguration
+    /// The admin's session token.
+    public let adminToken: String
+
+    public static let password = "correct horse battery"
+
+    /// Runs `body` against a fresh lab. Every call makes its own application, pool and database.
+    public static func run<T: Sendable>(
+        customize: @Sendable (inout AppConfiguration) -> Void = { _ in },
+        on existingDatabase: DatabaseURL? = nil,
+        _ body: @escaping @Sendable (TestLab) async throws -> T
+    ) async throws -> T {
+        let url: DatabaseURL
+        if let existingDatabase { url = existingDatabase } else { url = try await TestDatabase.makeMigrated() }
+        var configuration = AppConfiguration(
+            host: "127.0.0.1", port: 0, database: url, logLevel: .warning, bcryptCost: 4, projectRoot: TestDatabase.projectRoot,
+            signingKeyPath: FileManager.default.temporaryDirectory.appendingPathComponent("calibra-test-key-\(UUID().uuidString).pem"),
+            publicBaseURL: "https://lims.test"
+        )
+        customize(&configuration)
+        let finalConfiguration = configuration
+        let app = try await buildApplication(finalConfiguration)
+        let fixtures = PostgresClient(configuration: url.clientConfiguration, backgroundLogger: Logger(label: "calibra.fixtures"))
+        let database = Database(client: fixtures, logger: Logger(label: "calibra.fixtures"))
+        let staff = StaffStore(database: database, hasher: PasswordHasher(cost: 4))
+        return try await app.test(.router) { client in
+            try await withThrowingTaskGroup(of: T?.self) { group in
+                group.addTask {
+                    await fixtures.run()
+                    return nil
+                }
+                group.addTask {
+                    _ = try await staff.create(.init(email: "admin@lab.test", name: "Test Admin", roles: ["admin"], password: password), audit: .system)
+                    let api = TestAPI(client: client)
+                    let token = try await api.login(email: "admin@lab.test", password: password)
+                    let lab = TestLab(api: api, database: database, databaseURL: url, configuration: finalConfiguration, adminToken: token)
+                    return try await body(lab)
+                }
+                defer { group.cancelAll() }
+                while let result = try await group.next() {
+                    if let result { return result }
+                }
+                throw CancellationError()
+            }
+        }
+    }
+
+    /// Creates a staff user with `roles` and returns its id and session token.
+    @discardableResult
+    public func staff(_ roles: [String], name: String? = nil) async throws -> (id: UUID, token: String) {
+        let email = "\(roles.joined(separator: "-"))-\(UUID().uuidString.prefix(8).lowercased())@lab.test"
+        let created = try await api.post(
+            "/v1/users", token: adminToken, json: ["email": .string(email), "name": .string(name ?? "Staff \(roles.joined(separator: " "))"),
+                                                   "roles": .array(roles.map { .string($0) }), "password": .string(Self.password)]
+        )
+        try created.expect(.created)
+        let token = try await api.login(email: email, password: Self.password)
+        return (try created.uuid("id"), token)
+    }
+
+    /// Creates a customer with billing terms and one API key; returns its id and key.
+    @discardableResult
+    public func customer(
+        code: String? = nil, currency: String = "CNY", discountBasisPoints: Int = 0, taxRateBasisPoints: Int = 600, paymentTermsDays: Int = 30
+    ) async throws -> (id: UUID, key: String) {
+        let code = code ?? "C\(UUID().uuidString.prefix(8))"
+        let created = try await api.post(
+            "/v1/customers", token: adminToken,
+            json: [
+                "code": .string(code), "name": .string("Manufacturer \(code)"), "address": .string("1 Factory Road"),
+                "taxId": .string("TAX-\(code)"), "currency": .string(currency), "billingEmail": .string("ap@\(code.lowercased()).test"),
+                "discountBasisPoints": .number(Double(discountBasisPoints)), "taxRateBasisPoints": .number(Double(taxRateBasisPoints)),
+                "paymentTermsDays": .number(Double(paymentTermsDays)),
+            ]
+        )
+        try created.expect(.created)
+        let id = try created.uuid("id")
+        let key = try await api.post("/v1/customers/\(id)/api-keys", token: adminToken, json: [:])
+        try key.expect(.created)
+        return (id, try key.string("key"))
+    }
+}

@@ -1,0 +1,21 @@
+import ArgumentParser
+import Foundation
+import LIMSServer
+
+struct SeedDemo: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "seed-demo",
+        abstract: "Create a demo lab: staff, catalogue, equipment, customers with API keys, orders at every stage."
+    )
+
+    @OptionGroup var database: DatabaseOptions
+
+    func run() async throws {
+        let configuration = try database.configuration()
+        let report = try await withDatabase(configuration) { db in
+            try await Migrator(directory: configuration.migrationsDirectory).migrate(client: db.client, logger: db.logger)
+            return try await DemoLab(configuration: configuration, database: db).seed()
+        }
+        print(report)
+    }
+}

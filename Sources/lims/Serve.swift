@@ -1,0 +1,106 @@
+import ArgumentParser
+import Foundation
+import Hummingbird
+import LIMSServer
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Migrate the database, then serve the API (SIGTERM/SIGINT stop it gracefully).")
+
+    @Option(name: .shortAndLong, help: "Address to bind.")
+    var host: String = "127.0.0.1"
+
+    @Option(name: .shortAndLong, help: "Port to listen on.")
+    var port: Int = 8080
+
+    @OptionGroup var database: DatabaseOptions
+
+    func run() async throws {
+        let app = try await buildApplication(try database.configuration(host: host, port: port))
+        try await app.runService()
+    }
+}
+
+struct Migrate: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Apply the missing migrations of Migrations/ in order.")
+
+    @OptionGroup var database: DatabaseOptions
+
+    func run() async throws {
+        let configuration = try database.configuration()
+        let applied = try await withDatabase(configuration) { database in
+            try await Migrator(directory: configuration.migrationsDirectory).migrate(client: database.client, logger: database.logger)
+        }
+        print(applied.isEmpty ? "Database is up to date." : "Applied: \(applied.joined(separator: ", "))")
+    }
+}
+
+struct DB: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "db",
+        abstract: "Manage the embedded PostgreSQL cluster.",
+        subcommands: [Start.self, Stop.self, Status.self, URLCommand.self]
+    )
+
+    struct ClusterOptions: ParsableArguments {
+        @Option(help: "Cluster folder (default: .lims/ of the project).")
+        var dir: String?
+        @Option(help: "Port of the cluster's socket (default 54329, or LIMS_DB_PORT).")
+        var port: Int?
+        @Flag(help: "Non-durable settings for a throwaway test cluster (fsync off).")
+        var throwaway = false
+
+        var cluster: EmbeddedCluster {
+            let project = EmbeddedCluster.project()
+            guard dir != nil || port != nil || throwaway else { return project }
+            return EmbeddedCluster(
+                root: dir.map { URL(fileURLWithPath: $0) } ?? ProjectRoot.locate().appendingPathComponent(".lims"),
+                port: port ?? project.port,
+                throwaway: throwaway
+            )
+        }
+    }
+
+    struct Start: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Create the cluster on first use and start it.")
+        @OptionGroup var options: ClusterOptions
+        func run() throws {
+            try options.cluster.start()
+            print("PostgreSQL is running: \(options.cluster.url)")
+        }
+    }
+
+    struct Stop: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Stop the cluster (its data is kept).")
+        @OptionGroup var options: ClusterOptions
+        func run() throws {
+            try options.cluster.stop()
+            print("PostgreSQL is stopped.")
+        }
+    }
+
+    struct Status: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Tell whether the cluster exists and runs.")
+        @OptionGroup var options: ClusterOptions
+        func run() throws {
+            let cluster = options.cluster
+            if !cluster.isInitialized {
+                print("not created (\(cluster.dataDirectory.path))")
+                throw ExitCode(3)
+            }
+            if try cluster.isRunning() {
+                print("running: \(cluster.url)")
+            } else {
+                print("stopped (\(cluster.dataDirectory.path))")
+                throw ExitCode(3)
+            }
+        }
+    }
+
+    struct URLCommand: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "url", abstract: "Print a connection URL usable by psql.")
+        @OptionGroup var options: ClusterOptions
+        func run() throws {
+            print(options.cluster.url)
+        }
+    }
+}

@@ -1,0 +1,25 @@
+import Foundation
+import LIMSCore
+import LIMSServer
+import Logging
+import PostgresNIO
+
+/// Runs one-off work (migrations, seeding, user creation) against a pool that lives only for it.
+func withDatabase<T: Sendable>(_ configuration: AppConfiguration, _ body: @escaping @Sendable (Database) async throws -> T) async throws -> T {
+    var logger = Logger(label: "calibra.cli")
+    logger.logLevel = configuration.logLevel
+    let client = PostgresClient(configuration: configuration.database.clientConfiguration, backgroundLogger: logger)
+    let database = Database(client: client, logger: logger)
+    return try await withThrowingTaskGroup(of: T?.self) { group in
+        group.addTask {
+            await client.run()
+            return nil
+        }
+        group.addTask { try await body(database) }
+        defer { group.cancelAll() }
+        while let result = try await group.next() {
+            if let result { return result }
+        }
+        throw CancellationError()
+    }
+}

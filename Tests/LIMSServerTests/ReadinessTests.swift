@@ -1,0 +1,79 @@
+import Foundation
+import LIMSServer
+import LIMSTestSupport
+import Testing
+
+@Suite("Health and readiness")
+struct ReadinessTests {
+    @Test func healthAndReadyAnswer200() async throws {
+        try await TestLab.run { lab in
+            #expect(try await lab.api.get("/health").status == .ok)
+            let ready = try await lab.api.get("/ready")
+            #expect(ready.status == .ok)
+            #expect(try ready.string("status") == "ready")
+        }
+    }
+
+    @Test func pendingMigrationMakesReady503() async throws {
+        // A project copy whose Migrations/ can grow while the server runs.
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("calibra-root-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: TestDatabase.projectRoot.appendingPathComponent("Migrations"), to: root.appendingPathComponent("Migrations"))
+        try FileManager.default.createSymbolicLink(
+            at: root.appendingPathComponent("Resources"), withDestinationURL: TestDatabase.projectRoot.appendingPathComponent("Resources")
+        )
+        try await TestLab.run(customize: { $0.projectRoot = root }) { lab in
+            #expect(try await lab.api.get("/ready").status == .ok)
+            try "SELECT 1;".write(to: root.appendingPathComponent("Migrations/9998_pending.sql"), atomically: true, encoding: .utf8)
+            let pending = try await lab.api.get("/ready")
+            #expect(pending.status == .serviceUnavailable)
+            #expect(try pending.string("detail").contains("9998_pending.sql"))
+        }
+    }
+
+    /// Stops and starts a cluster of the test's own (the shared one serves the other tests meanwhile).
+    @Test(.enabled(if: ProcessInfo.processInfo.environment["LIMS_TEST_LIMS_BINARY"] != nil))
+    func readyGoes503WhileTheDatabaseIsDownAndRecovers() async throws {
+        let binary = try #require(ProcessInfo.processInfo.environment["LIMS_TEST_LIMS_BINARY"])
+        let folder = "/tmp/calibra-ready-\(UUID().uuidString.prefix(8))"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])
+        let port = String(56000 + Int.random(in: 0..<3000))
+        @Sendable func lims(_ arguments: String...) throws -> String {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: binary)
+            process.arguments = arguments + ["--dir", folder, "--port", port]
+            // Output goes through a file, not a pipe: the database server started underneath must not
+            // inherit a pipe we would wait on.
+            let log = URL(fileURLWithPath: "\(folder)-\(UUID().uuidString.prefix(6)).out")
+            _ = FileManager.default.createFile(atPath: log.path, contents: nil)
+            let handle = try FileHandle(forWritingTo: log)
+            process.standardOutput = handle
+            process.standardError = handle
+            try process.run()
+            process.waitUntilExit()
+            try handle.close()
+            let output = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+            try? FileManager.default.removeItem(at: log)
+            return output
+        }
+        defer {
+            _ = try? lims("db", "stop")
+            try? FileManager.default.removeItem(atPath: folder)
+        }
+        _ = try lims("db", "start", "--throwaway")
+        let url = try #require(DatabaseURL(try lims("db", "url").trimmingCharacters(in: .whitespacesAndNewlines)))
+        try await TestLab.run(customize: { _ in }, on: url) { lab in
+            #expect(try await lab.api.get("/ready").status == .ok)
+            _ = try lims("db", "stop")
+            let down = try await lab.api.get("/ready")
+            #expect(down.status == .serviceUnavailable)
+            #expect(down.headers[.contentType]?.contains("json") == true)
+            _ = try lims("db", "start")
+            var recovered = false
+            for _ in 0..<50 where !recovered {
+                recovered = try await lab.api.get("/ready").status == .ok  // each try waits up to 2 s for the pool to reconnect
+            }
+            #expect(recovered)
+        }
+    }
+}

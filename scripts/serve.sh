@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# First command of the README: build a release binary, make and start the embedded PostgreSQL cluster
+# (unless DATABASE_URL points elsewhere), migrate, create the demo lab on first run, serve on 127.0.0.1:8080.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/install-postgres.sh
+echo "Building the release binary (the first build takes several minutes)…"
+swift build -c release --product lims
+LIMS=.build/release/lims
+if [ -z "${DATABASE_URL:-}" ]; then "$LIMS" db start; fi
+"$LIMS" migrate
+"$LIMS" seed-demo
+if [ ! -f .lims/keys/signing-key.pem ] && "$LIMS" keys --help >/dev/null 2>&1; then "$LIMS" keys init; fi
+exec "$LIMS" serve --host "${HOST:-127.0.0.1}" --port "${PORT:-8080}"

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Second command of the README: run the whole test suite against a throwaway PostgreSQL cluster of its own.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/install-postgres.sh
+swift build --build-tests
+
+CLUSTER_DIR=$(mktemp -d /tmp/calibra-test-XXXXXX)
+chmod 755 "$CLUSTER_DIR"   # the unprivileged cluster owner must reach it when we run as root
+PORT=${LIMS_TEST_DB_PORT:-$((55000 + RANDOM % 5000))}
+LIMS=.build/debug/lims
+cleanup() {
+  "$LIMS" db stop --dir "$CLUSTER_DIR" --port "$PORT" >/dev/null 2>&1 || true
+  rm -rf "$CLUSTER_DIR"
+}
+trap cleanup EXIT
+"$LIMS" db start --dir "$CLUSTER_DIR" --port "$PORT" --throwaway
+export LIMS_TEST_DATABASE_URL
+LIMS_TEST_DATABASE_URL=$("$LIMS" db url --dir "$CLUSTER_DIR" --port "$PORT")
+export LIMS_TEST_CLUSTER_DIR="$CLUSTER_DIR" LIMS_TEST_CLUSTER_PORT="$PORT" LIMS_TEST_LIMS_BINARY="$PWD/$LIMS"
+swift test --skip-build "$@"
