@@ -44,8 +44,13 @@ let package = Package(
             dependencies: ["LIMSCore", hummingbird, postgres, crypto, .product(name: "HummingbirdBcrypt", package: "hummingbird-auth")],
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "Scheduling",
+            dependencies: ["LIMSCore", "Accounts", hummingbird, postgres],
+            swiftSettings: swiftSettings
+        ),
         .target(name: "LIMSServer", dependencies: [
-            "LIMSCore", "Accounts", "Uncertainty", "Reports", hummingbird, httpTypes, postgres, logging,
+            "LIMSCore", "Accounts", "Scheduling", "Uncertainty", "Reports", hummingbird, httpTypes, postgres, logging,
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ], swiftSettings: swiftSettings),
         .executableTarget(
@@ -56,6 +61,11 @@ let package = Package(
         .target(
             name: "LIMSTestSupport",
             dependencies: ["LIMSServer", "LIMSCore", "Accounts", hummingbird, postgres, crypto, .product(name: "HummingbirdTesting", package: "hummingbird")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SchedulingTests",
+            dependencies: ["LIMSTestSupport", "Scheduling", "LIMSCore", "Accounts", .product(name: "HummingbirdTesting", package: "hummingbird")],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "UncertaintyTests", dependencies: ["Uncertainty"], swiftSettings: swiftSettings),
