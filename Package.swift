@@ -45,12 +45,17 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "Orders",
+            dependencies: ["LIMSCore", "Accounts", hummingbird, httpTypes, postgres, crypto],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "Scheduling",
             dependencies: ["LIMSCore", "Accounts", hummingbird, postgres],
             swiftSettings: swiftSettings
         ),
         .target(name: "LIMSServer", dependencies: [
-            "LIMSCore", "Accounts", "Scheduling", "Uncertainty", "Reports", hummingbird, httpTypes, postgres, logging,
+            "LIMSCore", "Accounts", "Orders", "Scheduling", "Uncertainty", "Reports", hummingbird, httpTypes, postgres, logging,
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ], swiftSettings: swiftSettings),
         .executableTarget(
@@ -61,6 +66,11 @@ let package = Package(
         .target(
             name: "LIMSTestSupport",
             dependencies: ["LIMSServer", "LIMSCore", "Accounts", hummingbird, postgres, crypto, .product(name: "HummingbirdTesting", package: "hummingbird")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "OrdersTests",
+            dependencies: ["LIMSTestSupport", "Orders", "LIMSCore", "Accounts", .product(name: "HummingbirdTesting", package: "hummingbird")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -2,6 +2,7 @@ import Accounts
 import Foundation
 import Hummingbird
 import LIMSCore
+import Orders
 
 /// Every module's stores and controllers, made once per application and wired together here:
 /// where an effect runs against the module arrows, this is where the handler is connected.
@@ -12,6 +13,9 @@ struct Modules {
     let customers: CustomerStore
     let apiKeys: APIKeyStore
     let authorizations: AuthorizationStore
+    let catalogue: CatalogueStore
+    let orders: OrderStore
+    let idempotency: Idempotency
 
     init(configuration: AppConfiguration, database: Database) {
         let hasher = PasswordHasher(cost: configuration.bcryptCost)
@@ -21,6 +25,9 @@ struct Modules {
         self.customers = CustomerStore(database: database)
         self.apiKeys = APIKeyStore(database: database)
         self.authorizations = AuthorizationStore(database: database)
+        self.catalogue = CatalogueStore(database: database)
+        self.orders = OrderStore(database: database, catalogue: catalogue, customers: customers)
+        self.idempotency = Idempotency(database: database)
     }
 
     /// Routes open to anyone.
@@ -31,9 +38,16 @@ struct Modules {
     /// Routes that need an authenticated caller.
     func addRoutes(to group: RouterGroup<AuthenticatedContext>) {
         AuthController(sessions: sessions).addRoutes(to: group)
-        UserController(staff: staff, authorizations: authorizations, serviceExists: { _ in true }).addRoutes(to: group)
+        UserController(staff: staff, authorizations: authorizations, serviceExists: serviceExists).addRoutes(to: group)
         CustomerController(customers: customers, apiKeys: apiKeys).addRoutes(to: group)
         AuditController(database: database).addRoutes(to: group)
         EventsController(database: database).addRoutes(to: group)
+        CatalogueController(catalogue: catalogue).addRoutes(to: group)
+        OrderController(orders: orders, idempotency: idempotency, database: database).addRoutes(to: group)
+    }
+
+    /// Whether a service code is in the catalogue, for modules upstream of it (authorisations, equipment).
+    var serviceExists: @Sendable (String) async throws -> Bool {
+        { [catalogue] code in try await catalogue.exists(code: code) }
     }
 }

@@ -96,3 +96,40 @@ public struct TestLab: Sendable {
         return (id, try key.string("key"))
     }
 }
+
+extension TestLab {
+    /// Adds a service to the catalogue (admin) and returns its code.
+    @discardableResult
+    public func service(
+        code: String? = nil, kind: String = "calibration", priceMinor: Int64 = 35_000, currency: String = "CNY", turnaroundDays: Int = 7,
+        expediteSurchargeBasisPoints: Int = 5000, mpe: String? = nil, decisionRule: String? = nil, verificationPeriodMonths: Int? = nil
+    ) async throws -> String {
+        let code = code ?? "SVC-\(UUID().uuidString.prefix(8))"
+        var body: [String: JSONValue] = [
+            "code": .string(code), "title": .string("Pressure gauge calibration"), "kind": .string(kind),
+            "instrumentCategory": .string("Pressure gauge"), "quantity": .string("pressure"), "unit": .string("MPa"),
+            "range": .string("0 to 60 MPa"), "method": .string(kind == "verification" ? "JJG 52-2013" : "JJF 1059.1-2012"),
+            "accredited": .bool(true), "price": .object(["amountMinor": .number(Double(priceMinor)), "currency": .string(currency)]),
+            "turnaroundDays": .number(Double(turnaroundDays)), "expediteSurchargeBasisPoints": .number(Double(expediteSurchargeBasisPoints)),
+        ]
+        if let mpe { body["mpe"] = .string(mpe) }
+        if let decisionRule { body["decisionRule"] = .string(decisionRule) }
+        if let months = verificationPeriodMonths ?? (kind == "verification" ? 12 : nil) { body["verificationPeriodMonths"] = .number(Double(months)) }
+        let response = try await api.post("/v1/services", token: adminToken, json: body)
+        try response.expect(.created)
+        return code
+    }
+
+    /// A minimal valid order body for `serviceCodes`, one instrument each.
+    public static func orderBody(serviceCodes: [String], reference: String = "PO-1", priority: String = "standard") -> [String: JSONValue] {
+        [
+            "customerReference": .string(reference), "priority": .string(priority),
+            "items": .array(serviceCodes.enumerated().map { index, code in
+                .object([
+                    "serviceCode": .string(code),
+                    "instrument": .object(["manufacturer": .string("Acme"), "model": .string("PG-100"), "serialNumber": .string("SN-\(index)-\(UUID().uuidString.prefix(6))")]),
+                ])
+            }),
+        ]
+    }
+}

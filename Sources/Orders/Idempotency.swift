@@ -1,0 +1,79 @@
+import Crypto
+import Hummingbird
+import Foundation
+import LIMSCore
+import Logging
+import PostgresNIO
+
+/// `Idempotency-Key` for customer POSTs, guarded by the database rather than process memory.
+///
+/// The first request inserts `(customer, key)` in the same transaction as the work it does, and stores
+/// its response before committing. A concurrent twin blocks on the primary key until that commits, then
+/// finds the stored response and replays it; if the first rolled back, the twin does the work itself.
+/// Keys are kept at least 24 hours (they are never deleted by the application).
+public struct Idempotency: Sendable {
+    let database: Database
+
+    public init(database: Database) {
+        self.database = database
+    }
+
+    public struct Outcome: Sendable {
+        public var status: Int
+        public var body: [UInt8]
+        public var replayed: Bool
+    }
+
+    /// SHA-256 of the request's meaning: its canonical JSON (sorted keys), so whitespace does not matter.
+    public static func fingerprint(method: String, path: String, body: [UInt8]) -> String {
+        var canonical = Data(body)
+        if let value = try? JSONDecoder().decode(JSONValue.self, from: canonical), let encoded = try? JSONValue.encoder.encode(value) {
+            canonical = encoded
+        }
+        var hasher = SHA256()
+        hasher.update(data: Data("\(method) \(path)\n".utf8))
+        hasher.update(data: canonical)
+        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// Runs `work` once per `(customer, key)`; `work` returns the status and JSON body to store and send.
+    public func run(
+        customerId: UUID, key: String, fingerprint: String,
+        work: (PostgresConnection) async throws -> (status: Int, body: [UInt8])
+    ) async throws -> Outcome {
+        guard !key.isEmpty, key.count <= 255 else { throw Problem.invalid("Idempotency-Key", "must be 1 to 255 characters") }
+        return try await database.transaction { connection in
+            let inserted = try await connection.query(
+                """
+                INSERT INTO idempotency_keys (customer_id, key, request_hash) VALUES (\(customerId), \(key), \(fingerprint))
+                ON CONFLICT (customer_id, key) DO NOTHING RETURNING 1
+                """,
+                logger: database.logger
+            )
+            var isFirst = false
+            for try await _ in inserted { isFirst = true }
+            if isFirst {
+                let (status, body) = try await work(connection)
+                try await connection.query(
+                    "UPDATE idempotency_keys SET status_code = \(status), response_body = \(ByteBuffer(bytes: body)) WHERE customer_id = \(customerId) AND key = \(key)",
+                    logger: database.logger
+                )
+                return Outcome(status: status, body: body, replayed: false)
+            }
+            let stored = try await connection.query(
+                "SELECT request_hash, status_code, response_body FROM idempotency_keys WHERE customer_id = \(customerId) AND key = \(key)",
+                logger: database.logger
+            )
+            for try await (hash, status, body) in stored.decode((String, Int?, ByteBuffer?).self) {
+                guard hash == fingerprint else {
+                    throw Problem.invalid("Idempotency-Key", "was already used with a different request body")
+                }
+                guard let status, let body else { throw Problem.conflict("The first request with this Idempotency-Key is still in progress.") }
+                return Outcome(status: status, body: Array(buffer: body), replayed: true)
+            }
+            throw Problem.conflict("The first request with this Idempotency-Key is still in progress.")
+        }
+    }
+}
+
+

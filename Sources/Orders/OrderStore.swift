@@ -1,0 +1,311 @@
+import Accounts
+import Foundation
+import LIMSCore
+import Logging
+import PostgresNIO
+
+/// Orders and their items. Owns `orders` and `order_items`; other modules change an order or an item
+/// only through this API, inside their own transaction.
+public struct OrderStore: Sendable {
+    let database: Database
+    let catalogue: CatalogueStore
+    let customers: CustomerStore
+    /// Called in the completing transaction when an order completes (the server wires invoicing here).
+    let onCompleted: @Sendable (PostgresConnection, Order, AuditContext) async throws -> Void
+
+    public init(
+        database: Database, catalogue: CatalogueStore, customers: CustomerStore,
+        onCompleted: @escaping @Sendable (PostgresConnection, Order, AuditContext) async throws -> Void = { _, _, _ in }
+    ) {
+        self.database = database
+        self.catalogue = catalogue
+        self.customers = customers
+        self.onCompleted = onCompleted
+    }
+
+    // MARK: Submission
+
+    /// Validates the whole submission at once (422 naming every bad field), prices it, and stores the order
+    /// with its frozen quote on `connection`.
+    public func submit(_ submission: OrderSubmission, customerId: UUID, on connection: PostgresConnection, audit: AuditContext) async throws -> Order {
+        var validator = Validator()
+        let (reference, priority, items) = submission.validate(into: &validator)
+        guard let customer = try await customers.find(id: customerId, on: connection) else { throw Problem.notFound("Customer") }
+        let codes = Array(Set(items.compactMap { $0.0.serviceCode }))
+        let services = try await catalogue.services(codes: codes, on: connection)
+        for (index, item) in (submission.items ?? []).enumerated() {
+            guard let code = item.serviceCode, !code.isEmpty else { continue }
+            if let service = services[code] {
+                if service.price.currency != customer.currency {
+                    validator.add("items[\(index)].serviceCode", "is priced in \(service.price.currency) but the customer is billed in \(customer.currency)")
+                }
+            } else {
+                validator.add("items[\(index)].serviceCode", "is not a service in the catalogue")
+            }
+        }
+        try validator.finish()
+        guard let priority else { throw Problem.validation(validator.issues) }
+
+        let number = try await Numbering.sequential("ORD", on: connection, logger: database.logger)
+        let itemIds = items.map { _ in UUID() }
+        let lines = zip(itemIds, items).compactMap { id, item -> Quote.Line? in
+            guard let code = item.0.serviceCode, let service = services[code] else { return nil }
+            return Quote.Line(
+                itemId: id, serviceCode: code, description: "\(service.title): \(item.1.manufacturer) \(item.1.model) s/n \(item.1.serialNumber)",
+                unitPrice: service.price, expediteSurchargeBasisPoints: service.expediteSurchargeBasisPoints
+            )
+        }
+        let quote = Quote(
+            currency: customer.currency, lines: lines, discountBasisPoints: customer.discountBasisPoints,
+            taxRateBasisPoints: customer.taxRateBasisPoints, expedited: priority == .expedited
+        )
+        let rows = try await connection.query(
+            """
+            INSERT INTO orders (number, customer_id, customer_reference, priority, return_address, status, currency, quote)
+            VALUES (\(number), \(customerId), \(reference), \(priority.rawValue), \(submission.returnAddress), 'submitted', \(customer.currency),
+                    \(try JSONValue(encoding: quote)))
+            RETURNING id
+            """,
+            logger: database.logger
+        )
+        var orderId: UUID?
+        for try await id in rows.decode(UUID.self) { orderId = id }
+        guard let orderId else { throw Problem.notFound("Order") }
+        for (index, (id, item)) in zip(itemIds, items).enumerated() {
+            let instrument = item.1
+            try await connection.query(
+                """
+                INSERT INTO order_items (id, order_id, line_number, service_code, manufacturer, model, serial_number, asset_tag, description,
+                                         notes, unit_price_minor)
+                VALUES (\(id), \(orderId), \(index + 1), \(item.0.serviceCode ?? ""), \(instrument.manufacturer), \(instrument.model),
+                        \(instrument.serialNumber), \(instrument.assetTag), \(instrument.description), \(item.0.notes),
+                        \(lines[index].unitPrice.amountMinor))
+                """,
+                logger: database.logger
+            )
+        }
+        guard let order = try await order(id: orderId, on: connection) else { throw Problem.notFound("Order") }
+        try await AuditLog.record(
+            on: connection, audit, action: "order.submitted", entity: "order", entityId: orderId.uuidString, after: order, logger: database.logger
+        )
+        return order
+    }
+
+    // MARK: Contract review and cancellation
+
+    public func accept(id: UUID, audit: AuditContext) async throws -> Order {
+        try await decide(id: id, from: [.submitted], to: .accepted, action: "accept", reason: nil, audit: audit, event: "order.accepted")
+    }
+
+    public func reject(id: UUID, reason: String, audit: AuditContext) async throws -> Order {
+        try await decide(id: id, from: [.submitted], to: .rejected, action: "reject", reason: reason, audit: audit, event: "order.rejected")
+    }
+
+    /// A customer cancels its own order before any instrument was received (another customer's order is 404).
+    public func cancel(id: UUID, customerId: UUID, on connection: PostgresConnection, audit: AuditContext) async throws -> Order {
+        try await transition(
+            id: id, scope: customerId, from: [.submitted, .accepted], to: .cancelled, action: "cancel", reason: nil, audit: audit,
+            event: "order.cancelled", on: connection
+        )
+    }
+
+    func decide(id: UUID, from: Set<OrderStatus>, to: OrderStatus, action: String, reason: String?, audit: AuditContext, event: String) async throws -> Order {
+        try await database.transaction { connection in
+            try await transition(id: id, scope: nil, from: from, to: to, action: action, reason: reason, audit: audit, event: event, on: connection)
+        }
+    }
+
+    func transition(
+        id: UUID, scope: UUID?, from: Set<OrderStatus>, to: OrderStatus, action: String, reason: String?, audit: AuditContext, event: String?,
+        on connection: PostgresConnection
+    ) async throws -> Order {
+        guard let before = try await order(id: id, on: connection, lock: true), scope == nil || before.customerId == scope else {
+            throw Problem.notFound("Order")
+        }
+        guard from.contains(before.status) else { throw Problem.illegalTransition("order", from: before.status.rawValue, action: action) }
+        if to == .cancelled, before.items.contains(where: { $0.status != .awaitingReceipt }) {
+            throw Problem.conflict("The order cannot be cancelled: the lab has already received an instrument.", extensions: ["currentState": .string(before.status.rawValue)])
+        }
+        try await connection.query(
+            """
+            UPDATE orders SET status = \(to.rawValue), rejection_reason = COALESCE(\(reason), rejection_reason),
+                decided_at = CASE WHEN \(to.rawValue) IN ('accepted', 'rejected', 'cancelled') THEN now() ELSE decided_at END,
+                completed_at = CASE WHEN \(to.rawValue) = 'completed' THEN now() ELSE completed_at END
+            WHERE id = \(id)
+            """,
+            logger: database.logger
+        )
+        guard let after = try await order(id: id, on: connection) else { throw Problem.notFound("Order") }
+        try await AuditLog.record(
+            on: connection, audit, action: "order.\(to.rawValue)", entity: "order", entityId: id.uuidString,
+            before: ["status": before.status.rawValue], after: ["status": after.status.rawValue, "reason": reason ?? ""], logger: database.logger
+        )
+        if let event {
+            try await CustomerEventLog.append(
+                on: connection, customerId: after.customerId, type: event, subjectId: id,
+                data: EventData(orderId: id, number: after.number, status: after.status.rawValue, reason: reason), logger: database.logger
+            )
+        }
+        return after
+    }
+
+    struct EventData: Encodable, Sendable {
+        var orderId: UUID
+        var number: String
+        var status: String
+        var reason: String?
+    }
+
+    // MARK: For the modules downstream (samples, certification, billing)
+
+    /// Moves an accepted order to `in_progress` (its first instrument arrived); a no-op once it is in progress.
+    public func markInProgress(orderId: UUID, on connection: PostgresConnection, audit: AuditContext) async throws {
+        guard let order = try await order(id: orderId, on: connection, lock: true) else { throw Problem.notFound("Order") }
+        if order.status == .accepted {
+            _ = try await transition(
+                id: orderId, scope: nil, from: [.accepted], to: .inProgress, action: "start", reason: nil, audit: audit, event: nil, on: connection
+            )
+        }
+    }
+
+    /// Completes the order when every item is certified, rejected or returned, and then runs the completion
+    /// handler (invoicing) in the same transaction. Safe to call repeatedly: only the first call completes.
+    @discardableResult
+    public func completeIfFinished(orderId: UUID, on connection: PostgresConnection, audit: AuditContext) async throws -> Bool {
+        guard let order = try await order(id: orderId, on: connection, lock: true) else { throw Problem.notFound("Order") }
+        guard order.status == .inProgress, order.items.allSatisfy({ $0.status.isFinished }) else { return false }
+        let completed = try await transition(
+            id: orderId, scope: nil, from: [.inProgress], to: .completed, action: "complete", reason: nil, audit: audit, event: nil, on: connection
+        )
+        try await onCompleted(connection, completed, audit)
+        return true
+    }
+
+    /// Changes an item's status when it is in one of `from`; otherwise 409 naming the current state.
+    @discardableResult
+    public func transitionItem(
+        id: UUID, from: Set<ItemStatus>, to: ItemStatus, action: String, on connection: PostgresConnection, audit: AuditContext
+    ) async throws -> OrderItem {
+        let rows = try await connection.query("SELECT status FROM order_items WHERE id = \(id) FOR UPDATE", logger: database.logger)
+        var current: ItemStatus?
+        for try await status in rows.decode(String.self) { current = ItemStatus(rawValue: status) }
+        guard let current else { throw Problem.notFound("Item") }
+        guard from.contains(current) else { throw Problem.illegalTransition("item", from: current.rawValue, action: action) }
+        try await connection.query("UPDATE order_items SET status = \(to.rawValue) WHERE id = \(id)", logger: database.logger)
+        guard let item = try await item(id: id, on: connection) else { throw Problem.notFound("Item") }
+        try await AuditLog.record(
+            on: connection, audit, action: "item.\(action)", entity: "item", entityId: id.uuidString,
+            before: ["status": current.rawValue], after: ["status": to.rawValue], logger: database.logger
+        )
+        return item
+    }
+
+    // MARK: Reading
+
+    public func order(id: UUID, on connection: PostgresConnection, lock: Bool = false) async throws -> Order? {
+        let rows = try await connection.query(
+            """
+            SELECT id, number, customer_id, customer_reference, priority, return_address, status, quote, rejection_reason, submitted_at,
+                   decided_at, completed_at
+            FROM orders WHERE id = \(id) \(unescaped: lock ? "FOR UPDATE" : "")
+            """,
+            logger: database.logger
+        )
+        guard let head = try await Self.decodeOrders(rows).first else { return nil }
+        var order = head
+        order.items = try await items(orderIds: [id], on: connection)[id] ?? []
+        return order
+    }
+
+    /// An order as its customer may see it: another customer's order is indistinguishable from a missing one.
+    public func order(id: UUID, scope: UUID?) async throws -> Order {
+        let order: Order? = try await database.connection { connection in try await self.order(id: id, on: connection) }
+        guard let order, scope == nil || order.customerId == scope else { throw Problem.notFound("Order") }
+        return order
+    }
+
+    /// Newest first; a customer sees only its own.
+    public func list(scope: UUID?, status: OrderStatus?, customerId: UUID?, page: PageRequest) async throws -> Page<Order> {
+        let before = try page.cursorValue() ?? Int64.max
+        let owner = scope ?? customerId
+        return try await database.connection { connection in
+            let rows = try await connection.query(
+                """
+                SELECT id, number, customer_id, customer_reference, priority, return_address, status, quote, rejection_reason, submitted_at,
+                       decided_at, completed_at, seq
+                FROM orders
+                WHERE seq < \(before) AND (\(owner)::uuid IS NULL OR customer_id = \(owner)) AND (\(status?.rawValue)::text IS NULL OR status = \(status?.rawValue))
+                ORDER BY seq DESC LIMIT \(page.limit + 1)
+                """,
+                logger: database.logger
+            )
+            var found: [(Order, Int64)] = []
+            for try await row in rows.decode((UUID, String, UUID, String, String, String?, String, Quote, String?, Date, Date?, Date?, Int64).self) {
+                found.append((Self.order(from: row), row.12))
+            }
+            let items = try await items(orderIds: found.map { $0.0.id }, on: connection)
+            for index in found.indices { found[index].0.items = items[found[index].0.id] ?? [] }
+            return Page(fetched: found, limit: page.limit) { $0.1 }.map { $0.0 }
+        }
+    }
+
+    public func item(id: UUID, on connection: PostgresConnection) async throws -> OrderItem? {
+        let rows = try await connection.query("\(unescaped: Self.itemSelect) WHERE i.id = \(id)", logger: database.logger)
+        return try await Self.decodeItems(rows).first
+    }
+
+    /// Items by serial number (for look-up at reception), optionally confined to one customer.
+    public func items(serialNumber: String, scope: UUID?) async throws -> [OrderItem] {
+        let rows = try await database.client.query(
+            "\(unescaped: Self.itemSelect) JOIN orders o ON o.id = i.order_id WHERE i.serial_number = \(serialNumber) AND (\(scope)::uuid IS NULL OR o.customer_id = \(scope)) ORDER BY o.seq, i.line_number",
+            logger: database.logger
+        )
+        return try await Self.decodeItems(rows)
+    }
+
+    func items(orderIds: [UUID], on connection: PostgresConnection) async throws -> [UUID: [OrderItem]] {
+        guard !orderIds.isEmpty else { return [:] }
+        let rows = try await connection.query(
+            "\(unescaped: Self.itemSelect) WHERE i.order_id = ANY(\(orderIds)) ORDER BY i.order_id, i.line_number", logger: database.logger
+        )
+        return Dictionary(grouping: try await Self.decodeItems(rows), by: \.orderId)
+    }
+
+    static let itemSelect = """
+        SELECT i.id, i.order_id, i.line_number, i.service_code, i.status, i.manufacturer, i.model, i.serial_number, i.asset_tag,
+               i.description, i.notes, i.unit_price_minor, (SELECT currency::text FROM orders WHERE id = i.order_id)
+        FROM order_items i
+        """
+
+    static func decodeItems(_ rows: PostgresRowSequence) async throws -> [OrderItem] {
+        var items: [OrderItem] = []
+        for try await row in rows.decode((UUID, UUID, Int, String, String, String, String, String, String?, String?, String?, Int64, String).self) {
+            items.append(
+                OrderItem(
+                    id: row.0, orderId: row.1, lineNumber: row.2, serviceCode: row.3, status: ItemStatus(rawValue: row.4) ?? .awaitingReceipt,
+                    instrument: Instrument(manufacturer: row.5, model: row.6, serialNumber: row.7, assetTag: row.8, description: row.9),
+                    notes: row.10, unitPrice: Money(amountMinor: row.11, currency: row.12)
+                )
+            )
+        }
+        return items
+    }
+
+    static func decodeOrders(_ rows: PostgresRowSequence) async throws -> [Order] {
+        var orders: [Order] = []
+        for try await row in rows.decode((UUID, String, UUID, String, String, String?, String, Quote, String?, Date, Date?, Date?).self) {
+            orders.append(order(from: (row.0, row.1, row.2, row.3, row.4, row.5, row.6, row.7, row.8, row.9, row.10, row.11, 0)))
+        }
+        return orders
+    }
+
+    static func order(from row: (UUID, String, UUID, String, String, String?, String, Quote, String?, Date, Date?, Date?, Int64)) -> Order {
+        Order(
+            id: row.0, number: row.1, customerId: row.2, customerReference: row.3, priority: Priority(rawValue: row.4) ?? .standard,
+            returnAddress: row.5, status: OrderStatus(rawValue: row.6) ?? .submitted, items: [], quote: row.7, rejectionReason: row.8,
+            submittedAt: row.9, decidedAt: row.10, completedAt: row.11
+        )
+    }
+}
+
+extension Quote: PostgresCodable {}

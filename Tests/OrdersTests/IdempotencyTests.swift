@@ -1,0 +1,65 @@
+import Foundation
+import HTTPTypes
+import LIMSCore
+import LIMSTestSupport
+import Testing
+
+@Suite("Idempotent order submission")
+struct IdempotencyTests {
+    @Test func retryWithTheSameKeyReplaysTheOriginalResponse() async throws {
+        try await TestLab.run { lab in
+            let code = try await lab.service()
+            let customer = try await lab.customer()
+            let body = TestLab.orderBody(serviceCodes: [code])
+            let first = try await lab.api.post("/v1/orders", token: customer.key, json: body, headers: [.idempotencyKey: "key-1"])
+            let retry = try await lab.api.post("/v1/orders", token: customer.key, json: body, headers: [.idempotencyKey: "key-1"])
+            #expect(first.status == .created)
+            #expect(retry.status == .created)
+            #expect(retry.headers[.idempotentReplayed] == "true")
+            #expect(first.headers[.idempotentReplayed] == nil)
+            #expect(try retry.string("id") == first.string("id"))
+            #expect(retry.text == first.text)
+            var other = body
+            other["customerReference"] = .string("another PO")
+            let mismatch = try await lab.api.post("/v1/orders", token: customer.key, json: other, headers: [.idempotencyKey: "key-1"])
+            #expect(mismatch.status == .unprocessableContent)
+            #expect(mismatch.problemFields == ["Idempotency-Key"])
+        }
+    }
+
+    @Test func keysAreScopedToTheCustomer() async throws {
+        try await TestLab.run { lab in
+            let code = try await lab.service()
+            let first = try await lab.customer()
+            let second = try await lab.customer()
+            let body = TestLab.orderBody(serviceCodes: [code])
+            let a = try await lab.api.post("/v1/orders", token: first.key, json: body, headers: [.idempotencyKey: "shared"])
+            let b = try await lab.api.post("/v1/orders", token: second.key, json: body, headers: [.idempotencyKey: "shared"])
+            #expect(a.status == .created && b.status == .created)
+            #expect(try a.string("id") != b.string("id"))
+            #expect(b.headers[.idempotentReplayed] == nil)
+        }
+    }
+
+    @Test func concurrentFirstSubmissionsWithOneKeyMakeOneOrder() async throws {
+        try await TestLab.run { lab in
+            let code = try await lab.service()
+            let customer = try await lab.customer()
+            let body = TestLab.orderBody(serviceCodes: [code])
+            let responses = try await withThrowingTaskGroup(of: (Int, String, Bool).self) { group in
+                for _ in 0..<8 {
+                    group.addTask {
+                        let response = try await lab.api.post("/v1/orders", token: customer.key, json: body, headers: [.idempotencyKey: "race"])
+                        return (response.status.code, try response.string("id"), response.headers[.idempotentReplayed] == "true")
+                    }
+                }
+                return try await group.reduce(into: [(Int, String, Bool)]()) { $0.append($1) }
+            }
+            #expect(responses.allSatisfy { $0.0 == 201 })
+            #expect(Set(responses.map(\.1)).count == 1)
+            #expect(responses.filter { !$0.2 }.count == 1)  // exactly one did the work; seven replayed
+            let orders = try await lab.api.get("/v1/orders", token: customer.key)
+            #expect(try orders.array("items").count == 1)
+        }
+    }
+}
