@@ -50,17 +50,32 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "Samples",
+            dependencies: ["LIMSCore", "Accounts", "Orders", hummingbird, httpTypes, postgres],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "Scheduling",
             dependencies: ["LIMSCore", "Accounts", hummingbird, postgres],
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "Billing",
+            dependencies: ["LIMSCore", "Accounts", "Orders", "Reports", hummingbird, postgres, .product(name: "Mustache", package: "swift-mustache")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "Certification",
+            dependencies: ["LIMSCore", "Accounts", "Orders", "Scheduling", "Uncertainty", "Reports", hummingbird, postgres, crypto],
+            swiftSettings: swiftSettings
+        ),
         .target(name: "LIMSServer", dependencies: [
-            "LIMSCore", "Accounts", "Orders", "Scheduling", "Uncertainty", "Reports", hummingbird, httpTypes, postgres, logging,
+            "LIMSCore", "Accounts", "Orders", "Samples", "Scheduling", "Billing", "Certification", "Uncertainty", "Reports", hummingbird, httpTypes, postgres, logging,
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ], swiftSettings: swiftSettings),
         .executableTarget(
             name: "lims",
-            dependencies: ["LIMSServer", "LIMSCore", "Accounts", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["LIMSServer", "LIMSCore", "Accounts", "Certification", "Reports", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -76,6 +91,23 @@ let package = Package(
         .testTarget(
             name: "SchedulingTests",
             dependencies: ["LIMSTestSupport", "Scheduling", "LIMSCore", "Accounts", .product(name: "HummingbirdTesting", package: "hummingbird")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "BillingTests",
+            dependencies: ["LIMSTestSupport", "Billing", "Orders", "LIMSCore", "Accounts", "Reports", postgres, .product(name: "HummingbirdTesting", package: "hummingbird")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SamplesTests",
+            dependencies: [
+                "LIMSTestSupport", "Samples", "Orders", "LIMSCore", "Accounts", postgres, .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "CertificationTests",
+            dependencies: ["LIMSTestSupport", "Certification", "Reports", "LIMSCore", .product(name: "HummingbirdTesting", package: "hummingbird")],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "UncertaintyTests", dependencies: ["Uncertainty"], swiftSettings: swiftSettings),

@@ -9,6 +9,6 @@ swift build -c release --product lims
 LIMS=.build/release/lims
 if [ -z "${DATABASE_URL:-}" ]; then "$LIMS" db start; fi
 "$LIMS" migrate
+if [ -z "${LIMS_SIGNING_KEY:-}" ] && [ ! -f .lims/keys/signing-key.pem ]; then "$LIMS" keys init; fi
 "$LIMS" seed-demo
-if [ ! -f .lims/keys/signing-key.pem ] && "$LIMS" keys --help >/dev/null 2>&1; then "$LIMS" keys init; fi
 exec "$LIMS" serve --host "${HOST:-127.0.0.1}" --port "${PORT:-8080}"

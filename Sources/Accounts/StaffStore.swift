@@ -102,6 +102,13 @@ public struct StaffStore: Sendable {
         return try await Self.decode(rows).first
     }
 
+    public func find(email: String) async throws -> StaffUser? {
+        let rows = try await database.client.query(
+            "SELECT id, email, name, roles, active, created_at FROM staff_users WHERE lower(email) = lower(\(email))", logger: database.logger
+        )
+        return try await Self.decode(rows).first
+    }
+
     public func find(id: UUID) async throws -> StaffUser? {
         try await database.connection { try await find(id: id, on: $0) }
     }

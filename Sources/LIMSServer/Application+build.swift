@@ -33,7 +33,7 @@ public func buildApplication(_ configuration: AppConfiguration) async throws -> 
 
 /// Wires middleware and every module's controller. Middleware first: it applies only to routes added after it.
 func buildRouter(_ configuration: AppConfiguration, database: Database, migrator: Migrator) throws -> Router<AppRequestContext> {
-    let modules = Modules(configuration: configuration, database: database)
+    let modules = try Modules(configuration: configuration, database: database)
     let routes = RouteCatalog()
     let router = Router(context: AppRequestContext.self)
     router.add(middleware: RequestIdMiddleware())

@@ -1,10 +1,17 @@
 import Accounts
+import Certification
 import Foundation
 import LIMSCore
 import Logging
+import Orders
+import Samples
+import Scheduling
 
-/// The demo lab `lims seed-demo` makes, so a newcomer's first run shows a working lab.
-/// Each module adds its part here, through its own public API. Seeding twice changes nothing.
+/// The demo lab `lims seed-demo` makes, so a newcomer's first run shows a working lab: staff with
+/// authorisations, a catalogue, calibrated reference equipment, two customers with API keys, and orders at
+/// every stage — submitted, rejected, accepted, in progress, and completed with a signed certificate and an
+/// invoice. Every step goes through the modules' own APIs, so the demo obeys the same rules as the API.
+/// Seeding twice changes nothing.
 public struct DemoLab: Sendable {
     let configuration: AppConfiguration
     let database: Database
@@ -14,7 +21,6 @@ public struct DemoLab: Sendable {
         self.database = database
     }
 
-    /// Demo staff: one per role, and an admin who holds them all.
     static let staff: [(email: String, name: String, roles: [String])] = [
         ("admin@calibra.test", "Ada Admin", ["admin", "billing"]),
         ("reception@calibra.test", "Rui Reception", ["receptionist"]),
@@ -25,21 +31,173 @@ public struct DemoLab: Sendable {
         ("billing@calibra.test", "Bo Billing", ["billing"]),
     ]
 
+    static let services: [JSONValue] = [
+        service("PG-VER", "Spring-tube pressure gauge verification", "verification", "Pressure gauge", "pressure", "MPa", "0 to 60 MPa",
+                "JJG 52-2013", 28_000, 5, mpe: "0.04", rule: "simple", months: 6),
+        service("PG-CAL", "Digital pressure gauge calibration", "calibration", "Pressure gauge", "pressure", "MPa", "0 to 70 MPa",
+                "JJF 1059.1-2012 / JJG 875-2019", 35_000, 7, mpe: "0.05", rule: "guarded"),
+        service("BAL-CAL", "Electronic balance calibration", "calibration", "Balance", "mass", "g", "0 to 2200 g", "JJF 1847-2020", 42_000, 7),
+        service("TW-CAL", "Torque wrench calibration", "calibration", "Torque wrench", "torque", "N·m", "2 to 400 N·m", "ISO 6789-2:2017", 30_000, 10),
+        service("TH-CAL", "Platinum resistance thermometer calibration", "calibration", "Thermometer", "temperature", "°C", "-40 to 420 °C",
+                "JJG 229-2010", 56_000, 14),
+    ]
+
+    static func service(
+        _ code: String, _ title: String, _ kind: String, _ category: String, _ quantity: String, _ unit: String, _ range: String, _ method: String,
+        _ priceMinor: Int, _ days: Int, mpe: String? = nil, rule: String? = nil, months: Int? = nil
+    ) -> JSONValue {
+        var body: [String: JSONValue] = [
+            "code": .string(code), "title": .string(title), "kind": .string(kind), "instrumentCategory": .string(category),
+            "quantity": .string(quantity), "unit": .string(unit), "range": .string(range), "method": .string(method), "accredited": .bool(true),
+            "price": .object(["amountMinor": .number(Double(priceMinor)), "currency": .string("CNY")]), "turnaroundDays": .number(Double(days)),
+            "expediteSurchargeBasisPoints": .number(5000),
+        ]
+        if let mpe { body["mpe"] = .string(mpe) }
+        if let rule { body["decisionRule"] = .string(rule) }
+        if let months { body["verificationPeriodMonths"] = .number(Double(months)) }
+        return .object(body)
+    }
+
     /// Seeds the lab and returns a report to print: credentials appear only on the run that created them.
     public func seed() async throws -> String {
-        let existing = try await database.client.query(
-            "SELECT count(*) FROM staff_users WHERE email = 'admin@calibra.test'", logger: database.logger
-        )
-        for try await count in existing.decode(Int.self) where count > 0 {
+        let modules = try Modules(configuration: configuration, database: database)
+        if try await modules.staff.find(email: "admin@calibra.test") != nil {
             return "The demo lab already exists (admin: admin@calibra.test; its password was printed when it was created)."
         }
-        let modules = Modules(configuration: configuration, database: database)
+        if try SigningKey.load(from: configuration.signingKeyPath) == nil { try SigningKey.create(at: configuration.signingKeyPath) }
+        let system = AuditContext.system
         let password = SecretToken.generate(prefix: "").prefix(16).description
         var lines = ["Demo lab created.", "", "Staff (all with the password \(password)):"]
+        var people: [String: StaffPrincipal] = [:]
         for member in Self.staff {
-            let user = try await modules.staff.create(.init(email: member.email, name: member.name, roles: member.roles, password: password), audit: .system)
+            let user = try await modules.staff.create(.init(email: member.email, name: member.name, roles: member.roles, password: password), audit: system)
+            people[member.email] = StaffPrincipal(id: user.id, email: user.email, name: user.name, roles: Set(user.roles))
             lines.append("  \(user.email.padding(toLength: 26, withPad: " ", startingAt: 0)) \(member.roles.joined(separator: ", "))")
         }
+        func person(_ email: String) throws -> StaffPrincipal {
+            guard let principal = people[email] else { throw Problem.notFound("Demo staff \(email)") }
+            return principal
+        }
+        func audit(_ email: String) throws -> AuditContext { AuditContext(actor: Principal.staff(try person(email)).actor, requestId: "seed-demo") }
+
+        // Catalogue and competence.
+        var codes: [String] = []
+        for body in Self.services {
+            codes.append(try await modules.catalogue.create(try decode(body), audit: system).code)
+        }
+        let validUntil = DateFormats.formatDay(Date().addingTimeInterval(365 * 86_400))
+        for code in codes {
+            for (email, activity) in [("tech@calibra.test", Activity.perform), ("tech2@calibra.test", .perform), ("review@calibra.test", .perform),
+                                      ("review@calibra.test", .review), ("sign@calibra.test", .review), ("sign@calibra.test", .sign)] {
+                _ = try await modules.authorizations.grant(userId: try person(email).id, serviceCode: code, activity: activity, validUntil: validUntil, audit: system)
+            }
+        }
+
+        // Reference equipment: calibrated and usable, plus one falling due soon for the recall list.
+        let today = Date()
+        func day(_ offset: Int) -> String { DateFormats.formatDay(today.addingTimeInterval(Double(offset) * 86_400)) }
+        let equipment: [(tag: String, name: String, make: String, model: String, quantity: String, range: String, services: [String], due: Int)] = [
+            ("REF-P-001", "Digital pressure calibrator", "Fluke", "2700G", "pressure", "0 to 70 MPa", ["PG-VER", "PG-CAL"], 300),
+            ("REF-M-001", "E2 weight set", "Mettler Toledo", "E2 1 mg–1 kg", "mass", "1 mg to 2 kg", ["BAL-CAL"], 200),
+            ("REF-T-001", "Torque transducer", "Norbar", "TST", "torque", "1 to 500 N·m", ["TW-CAL"], 20),
+            ("REF-H-001", "Standard platinum resistance thermometer", "Fluke", "5615", "temperature", "-200 to 420 °C", ["TH-CAL"], 150),
+        ]
+        var pressureStandard: UUID?
+        for item in equipment {
+            let created = try await modules.equipment.create(
+                try decode(.object([
+                    "assetTag": .string(item.tag), "name": .string(item.name), "manufacturer": .string(item.make), "model": .string(item.model),
+                    "serialNumber": .string("\(item.tag)-SN"), "quantity": .string(item.quantity), "range": .string(item.range),
+                    "serviceCodes": .array(item.services.map { .string($0) }),
+                ])),
+                serviceExists: modules.serviceExists, audit: system
+            )
+            _ = try await modules.equipment.recordCalibration(
+                equipmentId: created.id,
+                try decode(.object([
+                    "certificateNumber": .string("NIM-\(item.tag)-2026"), "calibratedBy": .string("National Institute of Metrology, China"),
+                    "calibratedOn": .string(day(item.due - 365)), "dueOn": .string(day(item.due)),
+                    "traceability": .string("Traceable to the national primary standards of China (NIM) and thereby to the SI"),
+                ])),
+                audit: system
+            )
+            if item.tag == "REF-P-001" { pressureStandard = created.id }
+        }
+
+        // Customers and their API keys.
+        lines += ["", "Customers (API keys are shown only now):"]
+        var customers: [UUID] = []
+        for (code, name, discount) in [("ACME", "Acme Instruments Co., Ltd.", 1000), ("HZPUMP", "Hangzhou Pump & Valve Works", 0)] {
+            let customer = try await modules.customers.create(
+                .init(code: code, name: name, address: "\(code == "ACME" ? "12 Industrial Avenue, Suzhou" : "5 River Road, Hangzhou"), China",
+                      taxId: "91320500MA\(code)", currency: "CNY", billingEmail: "ap@\(code.lowercased()).example", discountBasisPoints: discount,
+                      taxRateBasisPoints: 600, paymentTermsDays: 30),
+                audit: system
+            )
+            let key = try await modules.apiKeys.issue(customerId: customer.id, label: "demo", audit: system)
+            customers.append(customer.id)
+            lines.append("  \(name): \(key.key)")
+        }
+
+        // Orders at every stage.
+        func submit(_ customer: UUID, _ reference: String, _ services: [String], priority: String = "standard") async throws -> Order {
+            let body: JSONValue = .object([
+                "customerReference": .string(reference), "priority": .string(priority),
+                "items": .array(services.enumerated().map { index, code in
+                    .object(["serviceCode": .string(code), "instrument": .object([
+                        "manufacturer": .string(code.hasPrefix("PG") ? "Yichuan" : "Sartorius"), "model": .string(code.hasPrefix("PG") ? "Y-100" : "BCE2202"),
+                        "serialNumber": .string("\(reference)-\(index + 1)"),
+                    ])])
+                }),
+            ])
+            let submission: OrderSubmission = try decode(body)
+            return try await database.transaction { connection in
+                try await modules.orders.submit(submission, customerId: customer, on: connection, audit: AuditContext(actor: .init(kind: "customer", id: customer, name: nil), requestId: "seed-demo"))
+            }
+        }
+        _ = try await submit(customers[0], "PO-2026-0101", ["BAL-CAL"])
+        let rejected = try await submit(customers[1], "PO-HZ-77", ["TH-CAL"])
+        _ = try await modules.orders.reject(id: rejected.id, reason: "Thermometer range beyond our accreditation scope", audit: try audit("reception@calibra.test"))
+        let awaiting = try await submit(customers[1], "PO-HZ-78", ["TW-CAL", "TW-CAL"])
+        _ = try await modules.orders.accept(id: awaiting.id, audit: try audit("reception@calibra.test"))
+        let running = try await submit(customers[0], "PO-2026-0102", ["PG-CAL", "BAL-CAL"], priority: "expedited")
+        _ = try await modules.orders.accept(id: running.id, audit: try audit("reception@calibra.test"))
+        for item in running.items {
+            _ = try await modules.samples.receive(itemId: item.id, condition: .ok, notes: nil, location: "Receiving shelf R2", audit: try audit("reception@calibra.test"))
+        }
+        let completed = try await submit(customers[0], "PO-2026-0100", ["PG-VER"])
+        _ = try await modules.orders.accept(id: completed.id, audit: try audit("reception@calibra.test"))
+        let item = completed.items[0]
+        _ = try await modules.samples.receive(itemId: item.id, condition: .ok, notes: "Minor scratches on the dial glass", location: "Pressure lab bench 1",
+                                              audit: try audit("reception@calibra.test"))
+        let technician = try person("tech@calibra.test")
+        guard let job = try await modules.jobs.claim(userId: technician.id, serviceCodes: ["PG-VER"], audit: try audit("tech@calibra.test")),
+              let pressureStandard
+        else { throw Problem.conflict("The demo job could not be claimed.") }
+        let measurement: MeasurementInput = try decode(.object([
+            "equipmentIds": .array([.string(pressureStandard.uuidString)]),
+            "environment": .object(["temperatureC": .string("20.3"), "relativeHumidityPct": .string("48")]),
+            "points": .array([("2", ["2.002", "2.004", "2.003"]), ("6", ["6.010", "6.008", "6.011"]), ("10", ["10.012", "10.015", "10.013"])].map { nominal, readings in
+                .object([
+                    "quantity": .string("pressure"), "unit": .string("MPa"), "nominal": .string(nominal), "reference": .string("\(nominal).000"),
+                    "readings": .array(readings.map { .string($0) }), "resolution": .string("0.001"),
+                    "budget": .array([.object(["name": .string("reference standard"), "type": .string("B"), "expandedUncertainty": .number(0.004), "coverageFactor": .number(2)])]),
+                ])
+            }),
+        ]))
+        _ = try await modules.measurements.save(jobId: job.id, input: measurement, by: technician, audit: try audit("tech@calibra.test"))
+        _ = try await modules.measurements.submit(jobId: job.id, by: technician, audit: try audit("tech@calibra.test"))
+        _ = try await modules.certification.review(jobId: job.id, decision: .approve, comment: "Checked", by: try person("review@calibra.test"), audit: try audit("review@calibra.test"))
+        let certificate = try await modules.certification.sign(jobId: job.id, by: try person("sign@calibra.test"), audit: try audit("sign@calibra.test"))
+        lines += [
+            "", "Orders: one submitted, one rejected, one accepted awaiting its instruments, one in progress (expedited),",
+            "and \(completed.number) completed with certificate \(certificate.number) and its invoice.",
+            "", "Try: curl -H 'Authorization: Bearer <key>' http://\(configuration.host):\(configuration.port)/v1/orders",
+        ]
         return lines.joined(separator: "\n")
+    }
+
+    func decode<T: Decodable>(_ value: JSONValue) throws -> T {
+        try JSONDecoder().decode(T.self, from: JSONValue.encoder.encode(value))
     }
 }

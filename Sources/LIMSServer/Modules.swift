@@ -1,8 +1,13 @@
 import Accounts
+import Billing
+import Certification
 import Foundation
 import Hummingbird
 import LIMSCore
 import Orders
+import Reports
+import Samples
+import Scheduling
 
 /// Every module's stores and controllers, made once per application and wired together here:
 /// where an effect runs against the module arrows, this is where the handler is connected.
@@ -14,10 +19,21 @@ struct Modules {
     let apiKeys: APIKeyStore
     let authorizations: AuthorizationStore
     let catalogue: CatalogueStore
+    let billing: BillingStore
+    let invoiceDocuments: InvoiceDocuments
     let orders: OrderStore
     let idempotency: Idempotency
+    let equipment: EquipmentStore
+    let bookings: BookingStore
+    let jobs: JobQueue
+    let samples: SampleStore
+    let renderer: ReportRenderer
+    let measurements: MeasurementStore
+    let certification: ReviewAndSigning
+    let certificates: CertificateStore
+    let signingKeyPath: URL
 
-    init(configuration: AppConfiguration, database: Database) {
+    init(configuration: AppConfiguration, database: Database) throws {
         let hasher = PasswordHasher(cost: configuration.bcryptCost)
         self.database = database
         self.staff = StaffStore(database: database, hasher: hasher)
@@ -26,13 +42,60 @@ struct Modules {
         self.apiKeys = APIKeyStore(database: database)
         self.authorizations = AuthorizationStore(database: database)
         self.catalogue = CatalogueStore(database: database)
-        self.orders = OrderStore(database: database, catalogue: catalogue, customers: customers)
+        // Completing an order issues its invoice, in the same transaction.
+        let billing = BillingStore(database: database, customers: customers)
+        self.billing = billing
+        self.orders = OrderStore(
+            database: database, catalogue: catalogue, customers: customers,
+            onCompleted: { connection, order, audit in _ = try await billing.issueInvoice(for: order, on: connection, audit: audit) }
+        )
         self.idempotency = Idempotency(database: database)
+        self.equipment = EquipmentStore(database: database)
+        self.bookings = BookingStore(database: database)
+        self.jobs = JobQueue(database: database, authorizations: authorizations)
+        // Receipt queues the item's job, due the service's turnaround after the receipt date; hold and
+        // rejection hold and withdraw it, all in the sample transaction.
+        self.samples = SampleStore(
+            database: database, orders: orders, customers: customers,
+            onReceived: { [jobs, catalogue] connection, item, audit in
+                guard let service = try await catalogue.service(code: item.serviceCode, on: connection) else { throw Problem.notFound("Service") }
+                _ = try await jobs.enqueue(
+                    on: connection, itemId: item.itemId, orderId: item.orderId, customerId: item.customerId, serviceCode: item.serviceCode,
+                    expedited: item.expedited, dueOn: item.dueOn(turnaroundDays: service.turnaroundDays), audit: audit
+                )
+            },
+            onHeld: { [jobs] connection, itemId, held, audit in try await jobs.setHeld(on: connection, itemId: itemId, held: held, audit: audit) },
+            onRejected: { [jobs] connection, itemId, reason, audit in
+                try await jobs.withdraw(on: connection, itemId: itemId, reason: reason, audit: audit)
+            }
+        )
+        self.renderer = try ReportRenderer(
+            directory: configuration.resourcesDirectory.appendingPathComponent("templates"), requiring: CertificationDependencies.templates
+        )
+        let dependencies = CertificationDependencies(
+            database: database, jobs: jobs, equipment: equipment, orders: orders, catalogue: catalogue, customers: customers, staff: staff,
+            authorizations: authorizations,
+            receipt: { [samples] itemId, connection in
+                guard let item = try await samples.item(id: itemId, on: connection), let number = item.number, let receivedAt = item.receivedAt else { return nil }
+                return ReceiptFacts(labNumber: number, receivedOn: DateFormats.formatDay(receivedAt), condition: item.condition?.rawValue ?? "ok")
+            },
+            renderer: renderer, signingKeyPath: configuration.signingKeyPath,
+            laboratory: (configuration.lab.name, configuration.lab.address, configuration.lab.accreditation), publicBaseURL: configuration.publicBaseURL
+        )
+        self.signingKeyPath = configuration.signingKeyPath
+        self.measurements = MeasurementStore(dependencies: dependencies)
+        self.certification = ReviewAndSigning(dependencies: dependencies, measurements: measurements)
+        self.certificates = CertificateStore(dependencies: dependencies)
+        self.invoiceDocuments = try InvoiceDocuments(
+            renderer: renderer,
+            issuer: .init(name: configuration.lab.name, address: configuration.lab.address, accreditation: configuration.lab.accreditation)
+        )
     }
 
     /// Routes open to anyone.
     func addOpenRoutes(to group: RouterGroup<AppRequestContext>) {
         AuthController(sessions: sessions).addOpenRoutes(to: group)
+        CertificateController(certificates: certificates, signingKeyPath: signingKeyPath).addOpenRoutes(to: group)
     }
 
     /// Routes that need an authenticated caller.
@@ -42,8 +105,16 @@ struct Modules {
         CustomerController(customers: customers, apiKeys: apiKeys).addRoutes(to: group)
         AuditController(database: database).addRoutes(to: group)
         EventsController(database: database).addRoutes(to: group)
+        UncertaintyController().addRoutes(to: group)
         CatalogueController(catalogue: catalogue).addRoutes(to: group)
         OrderController(orders: orders, idempotency: idempotency, database: database).addRoutes(to: group)
+        SampleController(samples: samples).addRoutes(to: group)
+        EquipmentController(equipment: equipment, serviceExists: serviceExists).addRoutes(to: group)
+        BookingController(bookings: bookings).addRoutes(to: group)
+        JobController(jobs: jobs).addRoutes(to: group)
+        CertificationController(measurements: measurements, workflow: certification, database: database).addRoutes(to: group)
+        CertificateController(certificates: certificates, signingKeyPath: signingKeyPath).addRoutes(to: group)
+        InvoiceController(billing: billing, documents: invoiceDocuments).addRoutes(to: group)
     }
 
     /// Whether a service code is in the catalogue, for modules upstream of it (authorisations, equipment).

@@ -7,7 +7,7 @@ struct LIMS: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "lims",
         abstract: "Calibra: a laboratory information management system for metrology test centres.",
-        subcommands: [Serve.self, Migrate.self, DB.self, User.self, SeedDemo.self]
+        subcommands: [Serve.self, Migrate.self, DB.self, User.self, Keys.self, SeedDemo.self, Benchmark.self]
     )
 }
 
@@ -34,7 +34,7 @@ struct DatabaseOptions: ParsableArguments {
         let cost = environment["LIMS_BCRYPT_COST"].flatMap(UInt8.init) ?? 12
         return AppConfiguration(
             host: host, port: port, database: try resolveDatabase(), logLevel: level, bcryptCost: cost,
-            projectRoot: ProjectRoot.locate(), publicBaseURL: environment["LIMS_PUBLIC_URL"]
+            projectRoot: ProjectRoot.locate(), signingKeyPath: SigningKeyLocation.default(), publicBaseURL: environment["LIMS_PUBLIC_URL"]
         )
     }
 }

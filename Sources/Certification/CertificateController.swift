@@ -1,0 +1,96 @@
+import Foundation
+import Hummingbird
+import LIMSCore
+import Reports
+
+/// Certificates: download in the stored HTML or text, or JSON with digest and signature (customers their own
+/// only); amendment by a signatory; and the two open routes anyone may use to check a certificate.
+public struct CertificateController: Sendable {
+    let certificates: CertificateStore
+    let signingKeyPath: URL
+
+    public init(certificates: CertificateStore, signingKeyPath: URL) {
+        self.certificates = certificates
+        self.signingKeyPath = signingKeyPath
+    }
+
+    struct AmendRequest: Decodable {
+        var reason: String?
+        var instrument: CertificateStore.InstrumentCorrection?
+    }
+
+    struct PublicKey: ResponseEncodable {
+        var algorithm: String
+        var publicKey: String
+        var encoding: String
+        var signs: String
+    }
+
+    public func addOpenRoutes(to group: RouterGroup<AppRequestContext>) {
+        group.get("certificates/verify", use: verify)
+        group.get("certificates/public-key", use: publicKey)
+    }
+
+    public func addRoutes(to group: RouterGroup<AuthenticatedContext>) {
+        group.get("certificates", use: list)
+        group.get("certificates/{id}", use: show)
+        group.post("certificates/{id}/amend", use: amend)
+    }
+
+    func show(_ request: Request, context: AuthenticatedContext) async throws -> Response {
+        let stored = try await certificates.find(id: try context.parameters.require("id", as: UUID.self), scope: context.principal.customerScope)
+        guard let format = DocumentFormat.negotiate(accept: request.headers[.accept]) else {
+            throw Problem(status: .notAcceptable, detail: "Certificates are offered as application/json, text/html and text/plain.")
+        }
+        switch format {
+        case .json: return try stored.certificate.response(from: request, context: context)
+        case .html: return Self.document(stored.html, format: format)
+        case .text: return Self.document(stored.text, format: format)
+        }
+    }
+
+    static func document(_ text: String, format: DocumentFormat) -> Response {
+        Response(status: .ok, headers: [.contentType: format.contentType], body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+
+    func list(_ request: Request, context: AuthenticatedContext) async throws -> Page<Certificate> {
+        var orderId: UUID?
+        if let raw = request.query["orderId"] {
+            guard let id = UUID(uuidString: raw) else { throw Problem.invalid("orderId", "must be a UUID") }
+            orderId = id
+        }
+        return try await certificates.list(orderId: orderId, scope: context.principal.customerScope, page: PageRequest(request))
+    }
+
+    func amend(_ request: Request, context: AuthenticatedContext) async throws -> EditedResponse<Certificate> {
+        let staff = try context.principal.requireStaff(.signatory)
+        let input = try await request.decode(as: AmendRequest.self, context: context)
+        var validator = Validator()
+        let reason = validator.requireText(input.reason, "reason", maxLength: 2000)
+        try validator.finish()
+        let amended = try await certificates.amend(
+            id: try context.parameters.require("id", as: UUID.self), reason: reason, instrument: input.instrument, by: staff, audit: context.audit
+        )
+        return EditedResponse(status: .created, response: amended)
+    }
+
+    func verify(_ request: Request, context: AppRequestContext) async throws -> CertificateStore.Verification {
+        var validator = Validator()
+        let number = validator.requireText(request.query["number"], "number", maxLength: 64)
+        let digest = validator.requireText(request.query["digest"], "digest", maxLength: 128)
+        try validator.finish()
+        return try await certificates.verify(number: number, digest: digest)
+    }
+
+    func publicKey(_ request: Request, context: AppRequestContext) async throws -> PublicKey {
+        guard let key = try SigningKey.load(from: signingKeyPath) else {
+            throw Problem(status: .notFound, detail: "The lab has not created its signing key yet.")
+        }
+        return PublicKey(
+            algorithm: "Ed25519", publicKey: key.publicKeyBase64, encoding: "base64 of the 32-byte raw public key",
+            signs: "the 32 bytes of the SHA-256 digest of the certificate's canonical JSON"
+        )
+    }
+}
+
+extension CertificateStore.Verification: ResponseEncodable {}

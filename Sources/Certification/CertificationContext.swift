@@ -1,0 +1,61 @@
+import Accounts
+import Foundation
+import LIMSCore
+import Orders
+import PostgresNIO
+import Reports
+import Scheduling
+
+/// Facts about a received item that the sample-tracking module owns (lab number, receipt), read through
+/// a function the server wires in, since that module is not a dependency of this one.
+public struct ReceiptFacts: Sendable {
+    public var labNumber: String
+    public var receivedOn: String
+    public var condition: String
+
+    public init(labNumber: String, receivedOn: String, condition: String) {
+        self.labNumber = labNumber
+        self.receivedOn = receivedOn
+        self.condition = condition
+    }
+}
+
+/// Everything the certification workflow needs from the rest of the system.
+public struct CertificationDependencies: Sendable {
+    public var database: Database
+    public var jobs: JobQueue
+    public var equipment: EquipmentStore
+    public var orders: OrderStore
+    public var catalogue: CatalogueStore
+    public var customers: CustomerStore
+    public var staff: StaffStore
+    public var authorizations: AuthorizationStore
+    public var receipt: @Sendable (UUID, PostgresConnection) async throws -> ReceiptFacts?
+    public var renderer: ReportRenderer
+    public var signingKeyPath: URL
+    public var laboratory: (name: String, address: String, accreditation: String)
+    public var publicBaseURL: String
+
+    public init(
+        database: Database, jobs: JobQueue, equipment: EquipmentStore, orders: OrderStore, catalogue: CatalogueStore, customers: CustomerStore,
+        staff: StaffStore, authorizations: AuthorizationStore, receipt: @escaping @Sendable (UUID, PostgresConnection) async throws -> ReceiptFacts?,
+        renderer: ReportRenderer, signingKeyPath: URL, laboratory: (name: String, address: String, accreditation: String), publicBaseURL: String
+    ) {
+        self.database = database
+        self.jobs = jobs
+        self.equipment = equipment
+        self.orders = orders
+        self.catalogue = catalogue
+        self.customers = customers
+        self.staff = staff
+        self.authorizations = authorizations
+        self.receipt = receipt
+        self.renderer = renderer
+        self.signingKeyPath = signingKeyPath
+        self.laboratory = laboratory
+        self.publicBaseURL = publicBaseURL
+    }
+
+    /// The templates this module renders with; start-up fails when one is missing.
+    public static let templates = ["certificate.html", "certificate.txt"]
+}

@@ -1,2 +1,0 @@
-/// Reference equipment, its calibrations and bookings, and the job queue.
-public enum Scheduling {}

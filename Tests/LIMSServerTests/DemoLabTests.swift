@@ -1,0 +1,31 @@
+import Foundation
+import LIMSCore
+import LIMSServer
+import LIMSTestSupport
+import Testing
+
+@Suite("The demo lab")
+struct DemoLabTests {
+    @Test func seedsAWorkingLabOnceAndOnlyOnce() async throws {
+        try await TestLab.run { lab in
+            let report = try await DemoLab(configuration: lab.configuration, database: lab.database).seed()
+            #expect(report.contains("Demo lab created."))
+            #expect(report.contains("ck_"))  // the customers' API keys are printed once
+            let again = try await DemoLab(configuration: lab.configuration, database: lab.database).seed()
+            #expect(again.contains("already exists"))
+            #expect(!again.contains("ck_"))
+
+            let orders = try await lab.api.get("/v1/orders?limit=50", token: lab.adminToken)
+            let statuses = Set(try orders.array("items").compactMap { $0["status"]?.stringValue })
+            #expect(statuses == ["submitted", "rejected", "accepted", "in_progress", "completed"])
+            let certificates = try await lab.api.get("/v1/certificates", token: lab.adminToken)
+            #expect(try certificates.array("items").count == 1)
+            let equipment = try await lab.api.get("/v1/equipment", token: lab.adminToken)
+            #expect(try equipment.array("items").count == 4)
+            let invoices = try await lab.api.get("/v1/invoices", token: lab.adminToken)
+            #expect(try invoices.array("items").count == 1)  // the completed order's invoice, issued as it completed
+            let jobs = try await lab.api.get("/v1/jobs?state=queued", token: lab.adminToken)
+            #expect(try jobs.array("items").count == 2)
+        }
+    }
+}
