@@ -128,12 +128,7 @@ public struct CustomerStore: Sendable {
     static func decode(_ rows: PostgresRowSequence) async throws -> [Customer] {
         var customers: [Customer] = []
         for try await row in rows.decode((UUID, String, String, String, String?, String, String, Int, Int, Int, Date).self) {
-            customers.append(
-                Customer(
-                    id: row.0, code: row.1, name: row.2, address: row.3, taxId: row.4, currency: row.5, billingEmail: row.6,
-                    discountBasisPoints: row.7, taxRateBasisPoints: row.8, paymentTermsDays: row.9, createdAt: row.10
-                )
-            )
+            customers.append(customer(from: (row.0, row.1, row.2, row.3, row.4, row.5, row.6, row.7, row.8, row.9, row.10, 0)))
         }
         return customers
     }
