@@ -114,33 +114,38 @@ public struct JobQueue: Sendable {
     }
 
     /// Hands the caller the most urgent queued, unheld job it may perform (intersected with `serviceCodes` when
-    /// given), or nil when none is left. One statement picks and claims it; SKIP LOCKED lets claimers pass each other.
+    /// given), or nil when none is left. The claim is ONE statement, sent without BEGIN/COMMIT: it asks Accounts'
+    /// `authorized_services` which services the caller may perform, picks and claims the job with SKIP LOCKED (so
+    /// claimers pass each other), and writes the audit event through the core's `record_audit_event` in the same
+    /// statement, so the claim and its audit commit together in one round trip.
     public func claim(userId: UUID, serviceCodes: [String]?, audit: AuditContext) async throws -> Job? {
-        try await database.transaction { connection in
-            var codes = try await authorizations.servicesAuthorized(userId: userId, activity: .perform, on: connection)
-            if let serviceCodes {
-                let wanted = Set(serviceCodes)
-                codes = codes.filter(wanted.contains)
-            }
-            guard !codes.isEmpty else { return nil }
-            let rows = try await connection.query(
-                """
+        let rows = try await database.client.query(
+            """
+            WITH claimed AS (
                 UPDATE jobs SET state = 'claimed', holder_id = \(userId), claimed_at = now(), updated_at = now()
                 WHERE id = (
                     SELECT id FROM jobs
-                    WHERE state = 'queued' AND NOT held AND service_code = ANY(\(codes))
+                    WHERE state = 'queued' AND NOT held
+                      AND service_code = ANY(ARRAY(
+                          SELECT unnest(authorized_services(\(userId), 'perform'))
+                          INTERSECT SELECT unnest(coalesce(\(serviceCodes)::text[], authorized_services(\(userId), 'perform')))))
                     ORDER BY expedited DESC, due_on, enqueued_at, id
                     LIMIT 1
                     FOR UPDATE SKIP LOCKED
                 )
                 RETURNING \(unescaped: Self.columns)
-                """,
-                logger: logger
+            ), audited AS (
+                -- entity ids are written as Swift writes UUIDs (upper case), like every other audit event.
+                SELECT record_audit_event(\(audit.actor.kind), \(audit.actor.id), \(audit.actor.name), 'job.claimed', 'job', upper(id::text), NULL,
+                    jsonb_build_object('id', id, 'itemId', item_id, 'serviceCode', service_code, 'state', state, 'holderId', holder_id,
+                                       'claimedAt', claimed_at, 'dueOn', due_on), \(audit.requestId)) AS event
+                FROM claimed
             )
-            guard let job = try await Self.decode(rows).first else { return nil }
-            try await record(on: connection, audit, action: "job.claimed", before: nil, after: job)
-            return job
-        }
+            SELECT \(unescaped: Self.columns) FROM claimed, audited
+            """,
+            logger: logger
+        )
+        return try await Self.decode(rows).first
     }
 
     /// Puts a claimed job back in the queue, in its old place. Only its holder or an admin may; 409 unless claimed.

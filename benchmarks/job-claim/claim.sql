@@ -1,10 +1,23 @@
--- The job queue's claim statement, exactly as JobQueue.claim sends it (pgbench substitutes :holder).
-UPDATE jobs SET state = 'claimed', holder_id = :holder, claimed_at = now(), updated_at = now()
-WHERE id = (
-    SELECT id FROM jobs
-    WHERE state = 'queued' AND NOT held AND service_code = ANY(ARRAY['BENCH-PRESSURE'])
-    ORDER BY expedited DESC, due_on, enqueued_at, id
-    LIMIT 1
-    FOR UPDATE SKIP LOCKED
+-- The job queue's claim statement, exactly as JobQueue.claim sends it (pgbench substitutes :holder):
+-- authorisation check, the SKIP LOCKED claim and the audit event, in one statement.
+WITH claimed AS (
+    UPDATE jobs SET state = 'claimed', holder_id = :holder, claimed_at = now(), updated_at = now()
+    WHERE id = (
+        SELECT id FROM jobs
+        WHERE state = 'queued' AND NOT held
+          AND service_code = ANY(ARRAY(
+              SELECT unnest(authorized_services(:holder, 'perform'))
+              INTERSECT SELECT unnest(coalesce(NULL::text[], authorized_services(:holder, 'perform')))))
+        ORDER BY expedited DESC, due_on, enqueued_at, id
+        LIMIT 1
+        FOR UPDATE SKIP LOCKED
+    )
+    RETURNING id, item_id, order_id, customer_id, service_code, state, expedited, due_on::text, enqueued_at, held, holder_id, claimed_at
+), audited AS (
+    SELECT record_audit_event('staff', :holder, 'Bench Technician', 'job.claimed', 'job', upper(id::text), NULL,
+        jsonb_build_object('id', id, 'itemId', item_id, 'serviceCode', service_code, 'state', state, 'holderId', holder_id,
+                           'claimedAt', claimed_at, 'dueOn', due_on), 'pgbench') AS event
+    FROM claimed
 )
-RETURNING id, item_id, order_id, customer_id, service_code, state, expedited, due_on::text, enqueued_at, held, holder_id, claimed_at;
+SELECT id, item_id, order_id, customer_id, service_code, state, expedited, due_on::text, enqueued_at, held, holder_id, claimed_at
+FROM claimed, audited;

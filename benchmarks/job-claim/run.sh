@@ -127,8 +127,11 @@ pgbench_run() {
 
 # Buffers one claim touches right after a vacuum (rolled back, so the queue is unchanged).
 claim_buffers() {
-  sed "s/:holder/'$TECH_ID'/" "$HERE/claim.sql" | sed 's/^UPDATE/EXPLAIN (ANALYZE, BUFFERS, COSTS OFF, TIMING OFF) UPDATE/' >"$DIR/explain.sql"
-  { echo "BEGIN;"; cat "$DIR/explain.sql"; echo "ROLLBACK;"; } | psql | awk '/Buffers/ { print $0; exit }' | sed -E 's/^ *//'
+  sed "s/:holder/'$TECH_ID'/" "$HERE/claim.sql" | sed 's/^WITH claimed/EXPLAIN (ANALYZE, BUFFERS, COSTS OFF, TIMING OFF) WITH claimed/' >"$DIR/explain.sql"
+  { echo "BEGIN;"; cat "$DIR/explain.sql"; echo "ROLLBACK;"; } | psql \
+    | awk '/Buffers/ && !buffers { buffers = $0 }
+           /Index Scan using / { name = $0; sub(/.*Index Scan using /, "", name); sub(/ on .*/, "", name); indexes = indexes " " name }
+           END { sub(/^ */, "", buffers); print buffers ", indexes:" indexes }'
 }
 
 declare -A API PGB BUF
