@@ -8,7 +8,19 @@ struct CertificateRenderer: Sendable {
 
     func render(_ document: CertificateDocument, digest: String) throws -> (html: String, text: String) {
         let context = Self.context(document, digest: digest)
-        return (try renderer.render("certificate.html", context), try renderer.render("certificate.txt", context))
+        return (try renderer.render("certificate.html", context), Self.fitTo80Columns(try renderer.render("certificate.txt", context)))
+    }
+
+    /// Wraps any line a long value (an address, a traceability statement) pushed past 80 columns, keeping
+    /// its indentation, so the text form reads in any terminal.
+    static func fitTo80Columns(_ text: String) -> String {
+        text.split(separator: "\n", omittingEmptySubsequences: false).flatMap { line -> [String] in
+            guard line.count > 80 else { return [String(line)] }
+            let indent = String(line.prefix { $0 == " " })
+            let continuation = indent + "  "
+            let wrapped = PlainText.wrap(String(line.dropFirst(indent.count)), width: 80 - continuation.count)
+            return wrapped.enumerated().map { index, part in (index == 0 ? indent : continuation) + part }
+        }.joined(separator: "\n")
     }
 
     static func context(_ document: CertificateDocument, digest: String) -> [String: Any] {
