@@ -39,7 +39,7 @@ public struct BillingStore: Sendable {
         if let existing = try await invoiceId(orderId: order.id, on: connection) {
             return try await invoice(id: existing, on: connection)
         }
-        let billable = try await billableItemIds(order, on: connection)
+        let billable = billableItemIds(order)
         let lines = order.quote.lines.filter { billable.contains($0.itemId) }
         guard !lines.isEmpty else { return nil }
         guard let customer = try await customers.find(id: order.customerId, on: connection) else { throw Problem.notFound("Customer") }
@@ -103,24 +103,9 @@ public struct BillingStore: Sendable {
         var dueOn: String
     }
 
-    /// The items of `order` whose work was certified: those certified now, and those returned after being
-    /// certified (a returned item may also have been rejected before; the audit log of its transitions tells).
-    func billableItemIds(_ order: Order, on connection: PostgresConnection) async throws -> Set<UUID> {
-        var billable = Set(order.items.filter { $0.status == .certified }.map(\.id))
-        let returned = order.items.filter { $0.status == .returned }.map(\.id.uuidString)
-        if !returned.isEmpty {
-            let rows = try await connection.query(
-                """
-                SELECT DISTINCT entity_id FROM audit_events
-                WHERE entity = 'item' AND entity_id = ANY(\(returned)) AND after ->> 'status' = 'certified'
-                """,
-                logger: logger
-            )
-            for try await id in rows.decode(String.self) {
-                if let id = UUID(uuidString: id) { billable.insert(id) }
-            }
-        }
-        return billable
+    /// The items of `order` whose work was certified, including those returned since.
+    func billableItemIds(_ order: Order) -> Set<UUID> {
+        Set(order.items.filter { $0.certifiedAt != nil }.map(\.id))
     }
 
     func invoiceId(orderId: UUID, on connection: PostgresConnection) async throws -> UUID? {

@@ -57,6 +57,9 @@ public enum AuditLog {
         after: (some Encodable & Sendable)? = JSONValue?.none,
         logger: Logger
     ) async throws {
+        // Entity ids are stored lower-cased (the canonical text form of a UUID), whoever wrote them: Swift
+        // prints UUIDs in upper case, PostgreSQL in lower case, and `list` lower-cases the filter the same way.
+        let entityId = entityId.lowercased()
         let beforeJSON = try before.map { try JSONValue(encoding: $0) }
         let afterJSON = try after.map { try JSONValue(encoding: $0) }
         try await connection.query(
@@ -79,6 +82,7 @@ public enum AuditLog {
         logger: Logger
     ) async throws -> Page<AuditEvent> {
         let after = try page.cursorValue() ?? 0
+        let entityId = entityId?.lowercased()
         let rows = try await client.query(
             """
             SELECT id, at, actor_kind, actor_id, actor_name, action, entity, entity_id, before, after, request_id

@@ -44,6 +44,8 @@ public struct OrderItem: Codable, Sendable, Equatable {
     public var instrument: Instrument
     public var notes: String?
     public var unitPrice: Money
+    /// When the item was certified (kept after it is returned): what invoicing bills.
+    public var certifiedAt: Date?
 }
 
 public struct Order: Codable, Sendable, Equatable {

@@ -191,7 +191,14 @@ public struct OrderStore: Sendable {
         for try await status in rows.decode(String.self) { current = ItemStatus(rawValue: status) }
         guard let current else { throw Problem.notFound("Item") }
         guard from.contains(current) else { throw Problem.illegalTransition("item", from: current.rawValue, action: action) }
-        try await connection.query("UPDATE order_items SET status = \(to.rawValue) WHERE id = \(id)", logger: database.logger)
+        try await connection.query(
+            """
+            UPDATE order_items SET status = \(to.rawValue),
+                certified_at = CASE WHEN \(to.rawValue) = 'certified' THEN now() ELSE certified_at END
+            WHERE id = \(id)
+            """,
+            logger: database.logger
+        )
         guard let item = try await item(id: id, on: connection) else { throw Problem.notFound("Item") }
         try await AuditLog.record(
             on: connection, audit, action: "item.\(action)", entity: "item", entityId: id.uuidString,
@@ -273,18 +280,18 @@ public struct OrderStore: Sendable {
 
     static let itemSelect = """
         SELECT i.id, i.order_id, i.line_number, i.service_code, i.status, i.manufacturer, i.model, i.serial_number, i.asset_tag,
-               i.description, i.notes, i.unit_price_minor, (SELECT currency::text FROM orders WHERE id = i.order_id)
+               i.description, i.notes, i.unit_price_minor, (SELECT currency::text FROM orders WHERE id = i.order_id), i.certified_at
         FROM order_items i
         """
 
     static func decodeItems(_ rows: PostgresRowSequence) async throws -> [OrderItem] {
         var items: [OrderItem] = []
-        for try await row in rows.decode((UUID, UUID, Int, String, String, String, String, String, String?, String?, String?, Int64, String).self) {
+        for try await row in rows.decode((UUID, UUID, Int, String, String, String, String, String, String?, String?, String?, Int64, String, Date?).self) {
             items.append(
                 OrderItem(
                     id: row.0, orderId: row.1, lineNumber: row.2, serviceCode: row.3, status: ItemStatus(rawValue: row.4) ?? .awaitingReceipt,
                     instrument: Instrument(manufacturer: row.5, model: row.6, serialNumber: row.7, assetTag: row.8, description: row.9),
-                    notes: row.10, unitPrice: Money(amountMinor: row.11, currency: row.12)
+                    notes: row.10, unitPrice: Money(amountMinor: row.11, currency: row.12), certifiedAt: row.13
                 )
             )
         }

@@ -135,8 +135,7 @@ public struct JobQueue: Sendable {
                 )
                 RETURNING \(unescaped: Self.columns)
             ), audited AS (
-                -- entity ids are written as Swift writes UUIDs (upper case), like every other audit event.
-                SELECT record_audit_event(\(audit.actor.kind), \(audit.actor.id), \(audit.actor.name), 'job.claimed', 'job', upper(id::text), NULL,
+                SELECT record_audit_event(\(audit.actor.kind), \(audit.actor.id), \(audit.actor.name), 'job.claimed', 'job', id::text, NULL,
                     jsonb_build_object('id', id, 'itemId', item_id, 'serviceCode', service_code, 'state', state, 'holderId', holder_id,
                                        'claimedAt', claimed_at, 'dueOn', due_on), \(audit.requestId)) AS event
                 FROM claimed

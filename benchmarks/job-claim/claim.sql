@@ -14,7 +14,7 @@ WITH claimed AS (
     )
     RETURNING id, item_id, order_id, customer_id, service_code, state, expedited, due_on::text, enqueued_at, held, holder_id, claimed_at
 ), audited AS (
-    SELECT record_audit_event('staff', :holder, 'Bench Technician', 'job.claimed', 'job', upper(id::text), NULL,
+    SELECT record_audit_event('staff', :holder, 'Bench Technician', 'job.claimed', 'job', id::text, NULL,
         jsonb_build_object('id', id, 'itemId', item_id, 'serviceCode', service_code, 'state', state, 'holderId', holder_id,
                            'claimedAt', claimed_at, 'dueOn', due_on), 'pgbench') AS event
     FROM claimed
