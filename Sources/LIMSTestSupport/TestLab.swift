@@ -39,6 +39,8 @@ public struct TestLab: Sendable {
         let fixtures = PostgresClient(configuration: url.clientConfiguration, backgroundLogger: Logger(label: "calibra.fixtures"))
         let database = Database(client: fixtures, logger: Logger(label: "calibra.fixtures"))
         let staff = StaffStore(database: database, hasher: PasswordHasher(cost: 4))
+        // The lab's signing key (if a test made one) is a throwaway: remove it whatever the outcome.
+        defer { try? FileManager.default.removeItem(at: finalConfiguration.signingKeyPath) }
         return try await app.test(.router) { client in
             try await withThrowingTaskGroup(of: T?.self) { group in
                 group.addTask {

@@ -44,6 +44,7 @@ struct MigrationTests {
     @Test func refusesWhenAnAppliedFileWasEdited() async throws {
         let url = try await TestDatabase.makeEmpty()
         let folder = try copyOfMigrations()
+        defer { try? FileManager.default.removeItem(at: folder) }
         let migrator = Migrator(directory: folder)
         let connection = try await url.connect(logger: logger)
         try await migrator.migrate(connection: connection, logger: logger)
@@ -56,6 +57,7 @@ struct MigrationTests {
     @Test func aNewFileIsAppliedLater() async throws {
         let url = try await TestDatabase.makeEmpty()
         let folder = try copyOfMigrations()
+        defer { try? FileManager.default.removeItem(at: folder) }
         let migrator = Migrator(directory: folder)
         let connection = try await url.connect(logger: logger)
         try await migrator.migrate(connection: connection, logger: logger)

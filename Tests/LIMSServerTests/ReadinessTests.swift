@@ -18,6 +18,7 @@ struct ReadinessTests {
         // A project copy whose Migrations/ can grow while the server runs.
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("calibra-root-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: root) }
         try FileManager.default.copyItem(at: TestDatabase.projectRoot.appendingPathComponent("Migrations"), to: root.appendingPathComponent("Migrations"))
         try FileManager.default.createSymbolicLink(
             at: root.appendingPathComponent("Resources"), withDestinationURL: TestDatabase.projectRoot.appendingPathComponent("Resources")
