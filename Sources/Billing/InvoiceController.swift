@@ -50,18 +50,18 @@ public struct InvoiceController: Sendable {
 
     func show(_ request: Request, context: AuthenticatedContext) async throws -> Response {
         let scope = try Self.readerScope(context)
-        let format = try Self.format(request)
+        let format = try DocumentFormat.negotiate(request)
         let invoice = try await billing.invoice(id: try context.parameters.require("id", as: UUID.self), scope: scope)
         if format == .json { return try invoice.response(from: request, context: context) }
-        return Self.document(try documents.render(invoice, as: format), format: format)
+        return format.response(try documents.render(invoice, as: format))
     }
 
     func showCreditNote(_ request: Request, context: AuthenticatedContext) async throws -> Response {
         let scope = try Self.readerScope(context)
-        let format = try Self.format(request)
+        let format = try DocumentFormat.negotiate(request)
         let note = try await billing.creditNote(id: try context.parameters.require("id", as: UUID.self), scope: scope)
         if format == .json { return try note.response(from: request, context: context) }
-        return Self.document(try documents.render(note, as: format), format: format)
+        return format.response(try documents.render(note, as: format))
     }
 
     func recordPayment(_ request: Request, context: AuthenticatedContext) async throws -> EditedResponse<Invoice> {
@@ -101,17 +101,6 @@ public struct InvoiceController: Sendable {
             .contentDisposition: "attachment; filename=\"invoices-\(from)-to-\(to).csv\"",
         ]
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: csv)))
-    }
-
-    static func format(_ request: Request) throws -> DocumentFormat {
-        guard let format = DocumentFormat.negotiate(accept: request.headers[.accept]) else {
-            throw Problem(status: .notAcceptable, detail: "Ask for application/json, text/html or text/plain.")
-        }
-        return format
-    }
-
-    static func document(_ text: String, format: DocumentFormat) -> Response {
-        Response(status: .ok, headers: [.contentType: format.contentType, .vary: "Accept"], body: .init(byteBuffer: ByteBuffer(string: text)))
     }
 }
 

@@ -39,18 +39,12 @@ public struct CertificateController: Sendable {
 
     func show(_ request: Request, context: AuthenticatedContext) async throws -> Response {
         let stored = try await certificates.find(id: try context.parameters.require("id", as: UUID.self), scope: context.principal.customerScope)
-        guard let format = DocumentFormat.negotiate(accept: request.headers[.accept]) else {
-            throw Problem(status: .notAcceptable, detail: "Certificates are offered as application/json, text/html and text/plain.")
-        }
+        let format = try DocumentFormat.negotiate(request)
         switch format {
         case .json: return try stored.certificate.response(from: request, context: context)
-        case .html: return Self.document(stored.html, format: format)
-        case .text: return Self.document(stored.text, format: format)
+        case .html: return format.response(stored.html)
+        case .text: return format.response(stored.text)
         }
-    }
-
-    static func document(_ text: String, format: DocumentFormat) -> Response {
-        Response(status: .ok, headers: [.contentType: format.contentType], body: .init(byteBuffer: ByteBuffer(string: text)))
     }
 
     func list(_ request: Request, context: AuthenticatedContext) async throws -> Page<Certificate> {

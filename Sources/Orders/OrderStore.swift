@@ -264,7 +264,7 @@ public struct OrderStore: Sendable {
     /// Items by serial number (for look-up at reception), optionally confined to one customer.
     public func items(serialNumber: String, scope: UUID?) async throws -> [OrderItem] {
         let rows = try await database.client.query(
-            "\(unescaped: Self.itemSelect) JOIN orders o ON o.id = i.order_id WHERE i.serial_number = \(serialNumber) AND (\(scope)::uuid IS NULL OR o.customer_id = \(scope)) ORDER BY o.seq, i.line_number",
+            "\(unescaped: Self.itemSelect) WHERE i.serial_number = \(serialNumber) AND (\(scope)::uuid IS NULL OR item_order.customer_id = \(scope)) ORDER BY item_order.seq, i.line_number",
             logger: database.logger
         )
         return try await Self.decodeItems(rows)
@@ -280,8 +280,8 @@ public struct OrderStore: Sendable {
 
     static let itemSelect = """
         SELECT i.id, i.order_id, i.line_number, i.service_code, i.status, i.manufacturer, i.model, i.serial_number, i.asset_tag,
-               i.description, i.notes, i.unit_price_minor, (SELECT currency::text FROM orders WHERE id = i.order_id), i.certified_at
-        FROM order_items i
+               i.description, i.notes, i.unit_price_minor, item_order.currency::text, i.certified_at
+        FROM order_items i JOIN orders item_order ON item_order.id = i.order_id
         """
 
     static func decodeItems(_ rows: PostgresRowSequence) async throws -> [OrderItem] {

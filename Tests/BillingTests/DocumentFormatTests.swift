@@ -1,3 +1,4 @@
+import LIMSCore
 import Reports
 import Testing
 

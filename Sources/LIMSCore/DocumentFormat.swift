@@ -34,3 +34,20 @@ public enum DocumentFormat: String, Sendable, CaseIterable {
     /// The `Content-Type` of a response in this format.
     public var contentType: String { "\(rawValue); charset=utf-8" }
 }
+
+import Hummingbird
+
+extension DocumentFormat {
+    /// The format a request asks for; 406 when it accepts none of JSON, HTML and plain text.
+    public static func negotiate(_ request: Request) throws -> DocumentFormat {
+        guard let format = negotiate(accept: request.headers[.accept]) else {
+            throw Problem(status: .notAcceptable, detail: "Ask for application/json, text/html or text/plain.")
+        }
+        return format
+    }
+
+    /// A stored or rendered document in this format (the answer varies with `Accept`).
+    public func response(_ text: String) -> Response {
+        Response(status: .ok, headers: [.contentType: contentType, .vary: "Accept"], body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+}
