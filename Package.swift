@@ -27,6 +27,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
     ],
     targets: [
         // Shared kernel: problems, money, numbering, audit, principal, paging, transactions, migrations.
@@ -85,7 +86,7 @@ let package = Package(
         ),
         .testTarget(
             name: "OrdersTests",
-            dependencies: ["LIMSTestSupport", "Orders", "LIMSCore", "Accounts", .product(name: "HummingbirdTesting", package: "hummingbird")],
+            dependencies: ["LIMSTestSupport", "Orders", "LIMSCore", "Accounts", postgres, .product(name: "HummingbirdTesting", package: "hummingbird")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -113,7 +114,10 @@ let package = Package(
         .testTarget(name: "UncertaintyTests", dependencies: ["Uncertainty"], swiftSettings: swiftSettings),
         .testTarget(
             name: "LIMSServerTests",
-            dependencies: ["LIMSTestSupport", "LIMSServer", "LIMSCore", "Accounts", .product(name: "HummingbirdTesting", package: "hummingbird")],
+            dependencies: [
+                "LIMSTestSupport", "LIMSServer", "LIMSCore", "Accounts", .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Yams", package: "Yams"),
+            ],
             swiftSettings: swiftSettings
         ),
     ]

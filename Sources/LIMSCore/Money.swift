@@ -12,12 +12,18 @@ public struct Money: Codable, Sendable, Equatable, Hashable {
 
     public static func zero(_ currency: String) -> Money { Money(amountMinor: 0, currency: currency) }
 
+    /// The largest amount a client may state (10^11 minor units: a billion yuan). Quotes multiply prices by up to
+    /// 200 items and 100 000 basis points, and this bound keeps every such product inside `Int64`.
+    public static let maximumAmountMinor: Int64 = 100_000_000_000
+
     /// Validation issues of a money value received from a client, at JSON path `field`.
     public static func issues(_ money: Money?, field: String, allowZero: Bool = true) -> [FieldIssue] {
         guard let money else { return [FieldIssue(field: field, message: "is required")] }
         var issues: [FieldIssue] = []
         if money.amountMinor < 0 || (!allowZero && money.amountMinor == 0) {
             issues.append(FieldIssue(field: "\(field).amountMinor", message: allowZero ? "must not be negative" : "must be positive"))
+        } else if money.amountMinor > maximumAmountMinor {
+            issues.append(FieldIssue(field: "\(field).amountMinor", message: "must be at most \(maximumAmountMinor)"))
         }
         if !Currency.isValid(money.currency) {
             issues.append(FieldIssue(field: "\(field).currency", message: "must be an ISO 4217 code such as CNY, EUR or USD"))

@@ -17,6 +17,10 @@ public struct AppConfiguration: Sendable {
     public var lab: LabIdentity
     /// Base URL printed in certificate verification links.
     public var publicBaseURL: String
+    /// How long stored idempotent responses are kept (`LIMS_IDEMPOTENCY_RETENTION`; at least 24 h, default 7 days).
+    public var idempotencyRetention: Duration = .seconds(7 * 86_400)
+    /// How often each instance runs the housekeeping sweeps (`LIMS_SWEEP_INTERVAL`, default 10 minutes).
+    public var sweepInterval: Duration = .seconds(600)
 
     public init(
         host: String = "127.0.0.1",

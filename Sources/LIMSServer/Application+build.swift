@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import LIMSCore
 import Logging
+import Orders
 import PostgresNIO
 
 /// Builds the whole Calibra application: the database pool (a service), migrations before the server
@@ -23,12 +24,25 @@ public func buildApplication(_ configuration: AppConfiguration) async throws -> 
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Calibra"),
         logger: logger
     )
-    app.addServices(client)
+    app.addServices(client, housekeeping(configuration, database: database))
     app.beforeServerStarts {
         let applied = try await migrator.migrate(client: client, logger: logger)
         if !applied.isEmpty { logger.info("migrations applied", metadata: ["count": .stringConvertible(applied.count)]) }
     }
     return app
+}
+
+/// The sweeps every instance runs in the background (several instances coordinate through the database).
+func housekeeping(_ configuration: AppConfiguration, database: Database) -> Sweeper {
+    let idempotency = Idempotency(database: database)
+    let retention = configuration.idempotencyRetention
+    return Sweeper(
+        interval: configuration.sweepInterval,
+        sweeps: [
+            .init(name: "idempotency-keys") { try await idempotency.sweep(olderThan: retention) },
+        ],
+        logger: database.logger
+    )
 }
 
 /// Wires middleware and every module's controller. Middleware first: it applies only to routes added after it.
@@ -38,6 +52,7 @@ func buildRouter(_ configuration: AppConfiguration, database: Database, migrator
     let router = Router(context: AppRequestContext.self)
     router.add(middleware: RequestIdMiddleware())
     router.add(middleware: ProblemMiddleware(routes: routes))
+    router.add(middleware: InputGuardMiddleware())
     router.add(middleware: LogRequestsMiddleware(.info))
     router.add(middleware: Authenticator(sessions: modules.sessions, apiKeys: modules.apiKeys))
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LIMSCore
 import LIMSServer
 
 @main
@@ -32,10 +33,23 @@ struct DatabaseOptions: ParsableArguments {
         let environment = ProcessInfo.processInfo.environment
         let level = (logLevel ?? environment["LOG_LEVEL"]).flatMap { Logger.Level(rawValue: $0) } ?? .info
         let cost = environment["LIMS_BCRYPT_COST"].flatMap(UInt8.init) ?? 12
-        return AppConfiguration(
+        var configuration = AppConfiguration(
             host: host, port: port, database: try resolveDatabase(), logLevel: level, bcryptCost: cost,
             projectRoot: ProjectRoot.locate(), signingKeyPath: SigningKeyLocation.default(), publicBaseURL: environment["LIMS_PUBLIC_URL"]
         )
+        if let text = environment["LIMS_IDEMPOTENCY_RETENTION"], !text.isEmpty {
+            guard let retention = DurationText.parse(text), retention >= .seconds(24 * 3600) else {
+                throw ValidationError("LIMS_IDEMPOTENCY_RETENTION must be a duration of at least 24h (e.g. 7d)")
+            }
+            configuration.idempotencyRetention = retention
+        }
+        if let text = environment["LIMS_SWEEP_INTERVAL"], !text.isEmpty {
+            guard let interval = DurationText.parse(text), interval >= .seconds(1) else {
+                throw ValidationError("LIMS_SWEEP_INTERVAL must be a duration of at least 1s (e.g. 10m)")
+            }
+            configuration.sweepInterval = interval
+        }
+        return configuration
     }
 }
 
