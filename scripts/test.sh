@@ -16,6 +16,6 @@ cleanup() {
 trap cleanup EXIT
 "$LIMS" db start --dir "$CLUSTER_DIR" --port "$PORT" --throwaway
 export LIMS_TEST_DATABASE_URL
-LIMS_TEST_DATABASE_URL=$("$LIMS" db url --dir "$CLUSTER_DIR" --port "$PORT")
+LIMS_TEST_DATABASE_URL=$("$LIMS" db url --dir "$CLUSTER_DIR" --port "$PORT" --role superuser)
 export LIMS_TEST_CLUSTER_DIR="$CLUSTER_DIR" LIMS_TEST_CLUSTER_PORT="$PORT" LIMS_TEST_LIMS_BINARY="$PWD/$LIMS"
 swift test --skip-build "$@"

@@ -5,7 +5,10 @@ import Logging
 public struct AppConfiguration: Sendable {
     public var host: String
     public var port: Int
+    /// The runtime connection (`DATABASE_URL`): a member of `calibra_runtime`, owning nothing.
     public var database: DatabaseURL
+    /// The owner's connection for migrations (`LIMS_MIGRATION_DATABASE_URL`); defaults to `database`.
+    public var migrationDatabase: DatabaseURL
     public var logLevel: Logger.Level
     /// bcrypt cost: 12 in production, lowered by tests to keep them fast.
     public var bcryptCost: UInt8
@@ -26,6 +29,7 @@ public struct AppConfiguration: Sendable {
         host: String = "127.0.0.1",
         port: Int = 8080,
         database: DatabaseURL,
+        migrationDatabase: DatabaseURL? = nil,
         logLevel: Logger.Level = .info,
         bcryptCost: UInt8 = 12,
         projectRoot: URL,
@@ -36,6 +40,7 @@ public struct AppConfiguration: Sendable {
         self.host = host
         self.port = port
         self.database = database
+        self.migrationDatabase = migrationDatabase ?? database
         self.logLevel = logLevel
         self.bcryptCost = bcryptCost
         self.projectRoot = projectRoot

@@ -6,8 +6,8 @@ import Logging
 import Orders
 import PostgresNIO
 
-/// Builds the whole Calibra application: the database pool (a service), migrations before the server
-/// starts, and every module's routes. `lims serve` and the tests call the same function.
+/// Builds the whole Calibra application: the database pool (a service, as the runtime role), migrations before the
+/// server starts (over a short-lived connection as the owner), and every module's routes. `lims serve` and the tests call the same function.
 public func buildApplication(_ configuration: AppConfiguration) async throws -> some ApplicationProtocol {
     let logger = {
         var logger = Logger(label: "calibra")
@@ -26,7 +26,7 @@ public func buildApplication(_ configuration: AppConfiguration) async throws -> 
     )
     app.addServices(client, housekeeping(configuration, database: database))
     app.beforeServerStarts {
-        let applied = try await migrator.migrate(client: client, logger: logger)
+        let applied = try await migrator.migrate(url: configuration.migrationDatabase, logger: logger)
         if !applied.isEmpty { logger.info("migrations applied", metadata: ["count": .stringConvertible(applied.count)]) }
     }
     return app

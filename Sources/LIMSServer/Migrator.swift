@@ -53,12 +53,33 @@ public struct Migrator: Sendable {
         try await client.withConnection { connection in try await migrate(connection: connection, logger: logger) }
     }
 
+    /// Applies what is missing over a connection of its own to `url` (the owner's), closed afterwards.
+    @discardableResult
+    public func migrate(url: DatabaseURL, logger: Logger) async throws -> [String] {
+        let connection = try await url.connect(logger: logger)
+        do {
+            let applied = try await migrate(connection: connection, logger: logger)
+            try await connection.close()
+            return applied
+        } catch {
+            try? await connection.close()
+            throw error
+        }
+    }
+
     /// Applies what is missing on one connection (each file in its own transaction).
     @discardableResult
     public func migrate(connection: PostgresConnection, logger: Logger) async throws -> [String] {
         let files = try migrations()
         try await connection.query("SELECT pg_advisory_lock(\(Self.lockKey))", logger: logger)
         do {
+                try await connection.query(
+                    """
+                    CREATE TABLE IF NOT EXISTS schema_migrations (
+                        name text PRIMARY KEY, checksum text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())
+                    """,
+                    logger: logger
+                )
                 let applied = try await appliedNames(connection: connection, files: files, logger: logger)
                 var newlyApplied: [String] = []
                 for migration in files where !applied.contains(migration.name) {
@@ -81,7 +102,8 @@ public struct Migrator: Sendable {
         }
     }
 
-    /// The files not yet applied; throws when an applied file was edited. Used by `/ready`.
+    /// The files not yet applied; throws when an applied file was edited. Used by `/ready`, as the runtime role,
+    /// which may read `schema_migrations` but not create it.
     public func pending(connection: PostgresConnection, logger: Logger) async throws -> [String] {
         let files = try migrations()
         let applied = try await appliedNames(connection: connection, files: files, logger: logger)
@@ -89,13 +111,10 @@ public struct Migrator: Sendable {
     }
 
     func appliedNames(connection: PostgresConnection, files: [Migration], logger: Logger) async throws -> Set<String> {
-        try await connection.query(
-            """
-            CREATE TABLE IF NOT EXISTS schema_migrations (
-                name text PRIMARY KEY, checksum text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())
-            """,
-            logger: logger
-        )
+        let table = try await connection.query("SELECT to_regclass('schema_migrations') IS NOT NULL", logger: logger)
+        var exists = false
+        for try await found in table.decode(Bool.self) { exists = found }
+        guard exists else { return [] }
         let rows = try await connection.query("SELECT name, checksum FROM schema_migrations", logger: logger)
         let byName = Dictionary(uniqueKeysWithValues: files.map { ($0.name, $0.checksum) })
         var applied: Set<String> = []

@@ -11,31 +11,40 @@ import PostgresNIO
 /// to make staff with roles and customers with API keys. Tests drive it through the HTTP API.
 public struct TestLab: Sendable {
     public let api: TestAPI
-    /// Direct database access for what the API must not do (e.g. proving a table refuses UPDATE).
+    /// Direct database access, as the runtime role the server uses, for what the API must not do (e.g. proving a
+    /// table refuses UPDATE) and for driving module stores directly.
     public let database: Database
+    /// The runtime role's URL (the application's `DATABASE_URL`).
     public let databaseURL: DatabaseURL
+    /// The owner's URL (the application's migration URL): for fixtures that need more than the runtime role.
+    public let ownerURL: DatabaseURL
     public let configuration: AppConfiguration
     /// The admin's session token.
     public let adminToken: String
 
     public static let password = "correct horse battery"
 
-    /// Runs `body` against a fresh lab. Every call makes its own application, pool and database.
+    /// Runs `body` against a fresh lab. Every call makes its own application, pool and database. The application
+    /// migrates as the owner (`existingDatabase`, or the test superuser) and serves as the runtime role (`runtime`,
+    /// or `TestDatabase.runtimeUser` on the same database).
     public static func run<T: Sendable>(
         customize: @Sendable (inout AppConfiguration) -> Void = { _ in },
         on existingDatabase: DatabaseURL? = nil,
+        runtime existingRuntime: DatabaseURL? = nil,
         _ body: @escaping @Sendable (TestLab) async throws -> T
     ) async throws -> T {
-        let url: DatabaseURL
-        if let existingDatabase { url = existingDatabase } else { url = try await TestDatabase.makeMigrated() }
+        let ownerURL: DatabaseURL
+        if let existingDatabase { ownerURL = existingDatabase } else { ownerURL = try await TestDatabase.makeMigrated() }
         var configuration = AppConfiguration(
-            host: "127.0.0.1", port: 0, database: url, logLevel: .warning, bcryptCost: 4, projectRoot: TestDatabase.projectRoot,
+            host: "127.0.0.1", port: 0, database: existingRuntime ?? TestDatabase.runtime(ownerURL), migrationDatabase: ownerURL, logLevel: .warning, bcryptCost: 4,
+            projectRoot: TestDatabase.projectRoot,
             signingKeyPath: FileManager.default.temporaryDirectory.appendingPathComponent("calibra-test-key-\(UUID().uuidString).pem"),
             publicBaseURL: "https://lims.test"
         )
         customize(&configuration)
         let finalConfiguration = configuration
         let app = try await buildApplication(finalConfiguration)
+        let url = finalConfiguration.database
         let fixtures = PostgresClient(configuration: url.clientConfiguration, backgroundLogger: Logger(label: "calibra.fixtures"))
         let database = Database(client: fixtures, logger: Logger(label: "calibra.fixtures"))
         let staff = StaffStore(database: database, hasher: PasswordHasher(cost: 4))
@@ -51,7 +60,10 @@ public struct TestLab: Sendable {
                     _ = try await staff.create(.init(email: "admin@lab.test", name: "Test Admin", roles: ["admin"], password: password), audit: .system)
                     let api = TestAPI(client: client)
                     let token = try await api.login(email: "admin@lab.test", password: password)
-                    let lab = TestLab(api: api, database: database, databaseURL: url, configuration: finalConfiguration, adminToken: token)
+                    let lab = TestLab(
+                        api: api, database: database, databaseURL: url, ownerURL: finalConfiguration.migrationDatabase,
+                        configuration: finalConfiguration, adminToken: token
+                    )
                     return try await body(lab)
                 }
                 defer { group.cancelAll() }

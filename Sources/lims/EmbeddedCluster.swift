@@ -15,6 +15,10 @@ struct EmbeddedCluster {
     let throwaway: Bool
 
     static let superuser = "calibra"
+    /// Owns the database and every object in it; runs migrations.
+    static let owner = "calibra_owner"
+    /// Serves: a member of `calibra_runtime`, owning nothing.
+    static let app = "calibra_app"
     static let databaseName = "calibra"
     static let systemUser = "calibra-pg"
 
@@ -26,13 +30,22 @@ struct EmbeddedCluster {
         self.throwaway = throwaway
     }
 
-    var url: DatabaseURL {
-        DatabaseURL(user: Self.superuser, socketDirectory: socketDirectory.path, port: port, database: Self.databaseName)
+    /// The database as `user` (no password: the socket is private to the cluster's system user and trusted).
+    func url(as user: String) -> DatabaseURL {
+        DatabaseURL(user: user, socketDirectory: socketDirectory.path, port: port, database: Self.databaseName)
     }
+
+    /// The owner's URL: migrations, and `psql` for maintenance.
+    var ownerURL: DatabaseURL { url(as: Self.owner) }
+    /// The runtime role's URL: what the server uses.
+    var appURL: DatabaseURL { url(as: Self.app) }
+    /// The cluster's superuser (creating databases, as the test script does).
+    var superuserURL: DatabaseURL { url(as: Self.superuser) }
 
     var isInitialized: Bool { FileManager.default.fileExists(atPath: dataDirectory.appendingPathComponent("PG_VERSION").path) }
 
-    /// Makes the cluster if needed, starts it if stopped, and makes sure the `calibra` database exists.
+    /// Makes the cluster if needed, starts it if stopped, makes sure the `calibra` database exists, and creates the
+    /// owner and runtime roles (handing a database made by an earlier version over to the owner): `Resources/db/roles.sql`.
     func start() throws {
         let tools = try PostgresTools.locate()
         let runAs = try Self.unprivilegedUserIfRoot()
@@ -76,6 +89,17 @@ struct EmbeddedCluster {
         if exists.trimmingCharacters(in: .whitespacesAndNewlines) != "1" {
             try Shell.run(tools.path("psql"), psqlArguments(database: "postgres") + ["-qc", "CREATE DATABASE \(Self.databaseName)"])
         }
+        let roles = try Self.rolesScript()
+        try Shell.run(tools.path("psql"), psqlArguments(database: Self.databaseName) + ["-q", "-f", roles.path], quiet: true)
+    }
+
+    /// The roles script, shared with docker/compose.yaml.
+    static func rolesScript() throws -> URL {
+        let script = ProjectRoot.locate().appendingPathComponent("Resources/db/roles.sql")
+        guard FileManager.default.isReadableFile(atPath: script.path) else {
+            throw Shell.Failure(message: "\(script.path) is missing: run lims from the project folder, or set LIMS_ROOT.")
+        }
+        return script
     }
 
     func stop() throws {

@@ -17,24 +17,39 @@ struct DatabaseOptions: ParsableArguments {
     @Option(help: "Log level (trace, debug, info, notice, warning, error, critical).")
     var logLevel: String?
 
-    /// `DATABASE_URL` when set; otherwise the embedded cluster, created and started as needed.
-    func resolveDatabase() throws -> DatabaseURL {
+    /// The runtime and migration connections: `DATABASE_URL` and `LIMS_MIGRATION_DATABASE_URL` (which defaults to
+    /// `DATABASE_URL`) when set; otherwise the embedded cluster (created and started as needed), whose app role
+    /// serves and whose owner role migrates.
+    func resolveDatabases() throws -> (runtime: DatabaseURL, migration: DatabaseURL) {
         let environment = ProcessInfo.processInfo.environment
+        let migrationText = environment["LIMS_MIGRATION_DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
         if let text = environment["DATABASE_URL"], !text.isEmpty {
-            guard let url = DatabaseURL(text) else { throw ValidationError("DATABASE_URL is not a postgres:// URL") }
-            return url
+            let runtime = try Self.parse(text, name: "DATABASE_URL")
+            return (runtime, try migrationText.map { try Self.parse($0, name: "LIMS_MIGRATION_DATABASE_URL") } ?? runtime)
+        }
+        guard migrationText == nil else {
+            throw ValidationError("LIMS_MIGRATION_DATABASE_URL is set but DATABASE_URL is not: set both, or neither for the embedded cluster.")
         }
         let cluster = EmbeddedCluster.project()
         try cluster.start()
-        return cluster.url
+        return (cluster.appURL, cluster.ownerURL)
+    }
+
+    static func parse(_ text: String, name: String) throws -> DatabaseURL {
+        do {
+            return try DatabaseURL.parse(text)
+        } catch {
+            throw ValidationError("\(name) \(error.description)")
+        }
     }
 
     func configuration(host: String = "127.0.0.1", port: Int = 8080) throws -> AppConfiguration {
         let environment = ProcessInfo.processInfo.environment
         let level = (logLevel ?? environment["LOG_LEVEL"]).flatMap { Logger.Level(rawValue: $0) } ?? .info
         let cost = environment["LIMS_BCRYPT_COST"].flatMap(UInt8.init) ?? 12
+        let databases = try resolveDatabases()
         var configuration = AppConfiguration(
-            host: host, port: port, database: try resolveDatabase(), logLevel: level, bcryptCost: cost,
+            host: host, port: port, database: databases.runtime, migrationDatabase: databases.migration, logLevel: level, bcryptCost: cost,
             projectRoot: ProjectRoot.locate(), signingKeyPath: SigningKeyLocation.default(), publicBaseURL: environment["LIMS_PUBLIC_URL"]
         )
         if let text = environment["LIMS_IDEMPOTENCY_RETENTION"], !text.isEmpty {

@@ -12,9 +12,9 @@ struct SeedDemo: AsyncParsableCommand {
 
     func run() async throws {
         let configuration = try database.configuration()
+        try await Migrator(directory: configuration.migrationsDirectory).migrate(url: configuration.migrationDatabase, logger: cliLogger(configuration))
         let report = try await withDatabase(configuration) { db in
-            try await Migrator(directory: configuration.migrationsDirectory).migrate(client: db.client, logger: db.logger)
-            return try await DemoLab(configuration: configuration, database: db).seed()
+            try await DemoLab(configuration: configuration, database: db).seed()
         }
         print(report)
     }

@@ -27,9 +27,9 @@ struct Migrate: AsyncParsableCommand {
 
     func run() async throws {
         let configuration = try database.configuration()
-        let applied = try await withDatabase(configuration) { database in
-            try await Migrator(directory: configuration.migrationsDirectory).migrate(client: database.client, logger: database.logger)
-        }
+        let applied = try await Migrator(directory: configuration.migrationsDirectory).migrate(
+            url: configuration.migrationDatabase, logger: cliLogger(configuration)
+        )
         print(applied.isEmpty ? "Database is up to date." : "Applied: \(applied.joined(separator: ", "))")
     }
 }
@@ -65,7 +65,7 @@ struct DB: ParsableCommand {
         @OptionGroup var options: ClusterOptions
         func run() throws {
             try options.cluster.start()
-            print("PostgreSQL is running: \(options.cluster.url)")
+            print("PostgreSQL is running: \(options.cluster.ownerURL)")
         }
     }
 
@@ -88,7 +88,7 @@ struct DB: ParsableCommand {
                 throw ExitCode(3)
             }
             if try cluster.isRunning() {
-                print("running: \(cluster.url)")
+                print("running: \(cluster.ownerURL)")
             } else {
                 print("stopped (\(cluster.dataDirectory.path))")
                 throw ExitCode(3)
@@ -97,10 +97,24 @@ struct DB: ParsableCommand {
     }
 
     struct URLCommand: ParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "url", abstract: "Print a connection URL usable by psql.")
+        static let configuration = CommandConfiguration(
+            commandName: "url",
+            abstract: "Print a connection URL usable by psql: the owner's (calibra_owner), unless --role says otherwise.",
+            discussion: "owner: owns every table, runs migrations. app: the runtime role the server uses. superuser: the cluster's superuser."
+        )
+        enum Role: String, ExpressibleByArgument, CaseIterable {
+            case owner, app, superuser
+        }
         @OptionGroup var options: ClusterOptions
+        @Option(help: "Which role's URL: owner, app or superuser.")
+        var role: Role = .owner
         func run() throws {
-            print(options.cluster.url)
+            let cluster = options.cluster
+            switch role {
+            case .owner: print(cluster.ownerURL)
+            case .app: print(cluster.appURL)
+            case .superuser: print(cluster.superuserURL)
+            }
         }
     }
 }

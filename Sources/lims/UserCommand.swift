@@ -28,8 +28,8 @@ struct User: AsyncParsableCommand {
             }
             let configuration = try database.configuration()
             let roleNames = roles.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+            try await Migrator(directory: configuration.migrationsDirectory).migrate(url: configuration.migrationDatabase, logger: cliLogger(configuration))
             let user = try await withDatabase(configuration) { [email, name] db in
-                try await Migrator(directory: configuration.migrationsDirectory).migrate(client: db.client, logger: db.logger)
                 let store = StaffStore(database: db, hasher: PasswordHasher(cost: configuration.bcryptCost))
                 do {
                     return try await store.create(.init(email: email, name: name, roles: roleNames, password: password), audit: .system)
