@@ -17,6 +17,9 @@ public struct AppConfiguration: Sendable {
     public var lab: LabIdentity
     /// Base URL printed in certificate verification links.
     public var publicBaseURL: String
+    /// Makes the application logger's handler (by label) instead of the process-wide `LoggingSystem`, e.g. for a
+    /// test that reads what the server logged. `nil` (the default) uses `LoggingSystem`.
+    public var logHandler: (@Sendable (String) -> any LogHandler)? = nil
 
     public init(
         host: String = "127.0.0.1",
