@@ -44,6 +44,21 @@ struct ImportGraphTests {
         #expect(forbidden.isEmpty, "imports against the module graph:\n\(forbidden.joined(separator: "\n"))")
     }
 
+    @Test func packageTargetDependenciesFollowTheGraph() throws {
+        let manifest = try String(contentsOf: Self.sources.deletingLastPathComponent().appendingPathComponent("Package.swift"), encoding: .utf8)
+        let targets = Set(try Self.targets())
+        var forbidden: [String] = []
+        for (target, allowed) in Self.allowed {
+            guard let allowed else { continue }
+            let declared = Self.declaredDependencies(of: target, in: manifest)?.filter(targets.contains)
+            #expect(declared != nil || allowed.isEmpty, "Package.swift declares no dependencies for \(target)")
+            for dependency in (declared ?? []) where !allowed.contains(dependency) {
+                forbidden.append("Package.swift: \(target) depends on \(dependency)")
+            }
+        }
+        #expect(forbidden.isEmpty, "target dependencies against the module graph:\n\(forbidden.sorted().joined(separator: "\n"))")
+    }
+
     @Test func theImportScannerSeesEveryFormOfImport() {
         let text = """
             import Foundation
@@ -78,6 +93,24 @@ struct ImportGraphTests {
     }
 
     static let modifiers: Set<String> = ["public", "package", "internal", "fileprivate", "private"]
+
+    /// The quoted names in the `dependencies: [...]` list of the target named `target` in the manifest, or nil.
+    static func declaredDependencies(of target: String, in manifest: String) -> [String]? {
+        guard let name = manifest.range(of: "name: \"\(target)\""),
+              let list = manifest.range(of: "dependencies: [", range: name.upperBound..<manifest.endIndex)
+        else { return nil }
+        let next = manifest.range(of: "name: \"", range: name.upperBound..<manifest.endIndex)
+        // The list must belong to this target: before the next target's name, products' names aside.
+        if let next, next.lowerBound < list.lowerBound, !manifest[name.upperBound..<list.lowerBound].contains(".product(") { return nil }
+        var depth = 1
+        var end = list.upperBound
+        while end < manifest.endIndex, depth > 0 {
+            if manifest[end] == "[" { depth += 1 } else if manifest[end] == "]" { depth -= 1 }
+            end = manifest.index(after: end)
+        }
+        let pieces = manifest[list.upperBound..<end].split(separator: "\"", omittingEmptySubsequences: false)
+        return pieces.enumerated().filter { $0.offset % 2 == 1 }.map { String($0.element) }
+    }
 
     /// The modules a file imports, with their line numbers: `import M`, `@testable import M`, `public import M`,
     /// `import struct M.T`, wherever in the file they stand (comments and string literals are not imports).
