@@ -52,22 +52,22 @@ let package = Package(
         ),
         .target(
             name: "Samples",
-            dependencies: ["LIMSCore", "Accounts", "Orders", hummingbird, httpTypes, postgres],
+            dependencies: ["LIMSCore", "Orders", hummingbird, httpTypes, postgres],
             swiftSettings: swiftSettings
         ),
         .target(
             name: "Scheduling",
-            dependencies: ["LIMSCore", "Accounts", hummingbird, postgres],
+            dependencies: ["LIMSCore", hummingbird, postgres],
             swiftSettings: swiftSettings
         ),
         .target(
             name: "Billing",
-            dependencies: ["LIMSCore", "Accounts", "Orders", "Reports", hummingbird, postgres, .product(name: "Mustache", package: "swift-mustache")],
+            dependencies: ["LIMSCore", "Orders", "Reports", hummingbird, postgres, .product(name: "Mustache", package: "swift-mustache")],
             swiftSettings: swiftSettings
         ),
         .target(
             name: "Certification",
-            dependencies: ["LIMSCore", "Accounts", "Orders", "Scheduling", "Uncertainty", "Reports", hummingbird, postgres, crypto],
+            dependencies: ["LIMSCore", "Scheduling", "Uncertainty", "Reports", hummingbird, postgres, crypto],
             swiftSettings: swiftSettings
         ),
         .target(name: "LIMSServer", dependencies: [
@@ -96,7 +96,7 @@ let package = Package(
         ),
         .testTarget(
             name: "BillingTests",
-            dependencies: ["LIMSTestSupport", "Billing", "Orders", "LIMSCore", "Accounts", "Reports", postgres, .product(name: "HummingbirdTesting", package: "hummingbird")],
+            dependencies: ["LIMSTestSupport", "LIMSServer", "Billing", "Orders", "LIMSCore", "Accounts", "Reports", postgres, .product(name: "HummingbirdTesting", package: "hummingbird")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -108,7 +108,10 @@ let package = Package(
         ),
         .testTarget(
             name: "CertificationTests",
-            dependencies: ["LIMSTestSupport", "Certification", "Reports", "LIMSCore", .product(name: "HummingbirdTesting", package: "hummingbird")],
+            dependencies: [
+                "LIMSTestSupport", "LIMSServer", "Certification", "Scheduling", "Orders", "Accounts", "Reports", "LIMSCore", postgres,
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "UncertaintyTests", dependencies: ["Uncertainty"], swiftSettings: swiftSettings),

@@ -98,7 +98,11 @@ public struct AuthorizationStore: Sendable {
         var found: [Authorization] = []
         for try await (id, user, code, activity, until, granted) in rows.decode((UUID, UUID, String, String, String, Date).self) {
             found.append(
-                Authorization(id: id, userId: user, serviceCode: code, activity: Activity(rawValue: activity) ?? .perform, validUntil: until, grantedAt: granted)
+                Authorization(
+                    id: id, userId: user, serviceCode: code,
+                    activity: try StoredValue.decode(Activity.self, activity, table: "staff_authorizations", column: "activity"),
+                    validUntil: until, grantedAt: granted
+                )
             )
         }
         return found

@@ -57,7 +57,7 @@ public struct SessionStore: Sendable {
             throw Problem.unauthorized("The email or password is wrong.")
         }
 
-        let principal = StaffPrincipal(id: id, email: storedEmail, name: name, roles: Set(roles.compactMap(Role.init)))
+        let principal = StaffPrincipal(id: id, email: storedEmail, name: name, roles: Set(try StaffStore.roles(roles)))
         let token = SecretToken.generate(prefix: SecretToken.sessionPrefix)
         let lifetime = Int(sessionLifetime.components.seconds)
         let expiresAt = try await database.transaction { connection in
@@ -131,7 +131,7 @@ public struct SessionStore: Sendable {
             logger: database.logger
         )
         for try await (id, email, name, roles) in rows.decode((UUID, String, String, [String]).self) {
-            return StaffPrincipal(id: id, email: email, name: name, roles: Set(roles.compactMap(Role.init)))
+            return StaffPrincipal(id: id, email: email, name: name, roles: Set(try StaffStore.roles(roles)))
         }
         return nil
     }

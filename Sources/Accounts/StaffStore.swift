@@ -90,7 +90,7 @@ public struct StaffStore: Sendable {
         )
         var users: [(StaffUser, Int64)] = []
         for try await (id, email, name, roles, active, createdAt, seq) in rows.decode((UUID, String, String, [String], Bool, Date, Int64).self) {
-            users.append((StaffUser(id: id, email: email, name: name, roles: roles.compactMap(Role.init), active: active, createdAt: createdAt), seq))
+            users.append((StaffUser(id: id, email: email, name: name, roles: try Self.roles(roles), active: active, createdAt: createdAt), seq))
         }
         return Page(fetched: users, limit: page.limit) { $0.1 }.map { $0.0 }
     }
@@ -116,9 +116,14 @@ public struct StaffStore: Sendable {
     static func decode(_ rows: PostgresRowSequence) async throws -> [StaffUser] {
         var users: [StaffUser] = []
         for try await (id, email, name, roles, active, createdAt) in rows.decode((UUID, String, String, [String], Bool, Date).self) {
-            users.append(StaffUser(id: id, email: email, name: name, roles: roles.compactMap(Role.init), active: active, createdAt: createdAt))
+            users.append(StaffUser(id: id, email: email, name: name, roles: try Self.roles(roles), active: active, createdAt: createdAt))
         }
         return users
+    }
+
+    /// The roles stored in `staff_users.roles`, strictly: an unknown role is a server fault, never dropped.
+    static func roles(_ stored: [String]) throws -> [Role] {
+        try StoredValue.decode(Role.self, stored, table: "staff_users", column: "roles")
     }
 
     static func looksLikeEmail(_ text: String) -> Bool {

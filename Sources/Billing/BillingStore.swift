@@ -1,4 +1,3 @@
-import Accounts
 import Foundation
 import LIMSCore
 import Logging
@@ -11,11 +10,11 @@ import PostgresNIO
 /// frozen on the order's quote. Invoice and credit-note numbers are gapless per year (`Numbering.gapless`).
 public struct BillingStore: Sendable {
     let database: Database
-    let customers: CustomerStore
+    let customers: CustomerLookup
     /// The clock that dates invoices and decides what is overdue; tests move it.
     let now: @Sendable () -> Date
 
-    public init(database: Database, customers: CustomerStore, now: @escaping @Sendable () -> Date = { Date() }) {
+    public init(database: Database, customers: @escaping CustomerLookup, now: @escaping @Sendable () -> Date = { Date() }) {
         self.database = database
         self.customers = customers
         self.now = now
@@ -35,14 +34,14 @@ public struct BillingStore: Sendable {
     @discardableResult
     public func issueInvoice(for order: Order, on connection: PostgresConnection, audit: AuditContext) async throws -> Invoice? {
         // Issuers of one order queue on its row; whoever comes second then sees the first one's invoice.
-        try await connection.query("SELECT 1 FROM orders WHERE id = \(order.id) FOR UPDATE", logger: logger)
+        try await OrderStore.lockOrder(id: order.id, on: connection, logger: logger)
         if let existing = try await invoiceId(orderId: order.id, on: connection) {
             return try await invoice(id: existing, on: connection)
         }
         let billable = billableItemIds(order)
         let lines = order.quote.lines.filter { billable.contains($0.itemId) }
         guard !lines.isEmpty else { return nil }
-        guard let customer = try await customers.find(id: order.customerId, on: connection) else { throw Problem.notFound("Customer") }
+        guard let customer = try await customers(order.customerId, connection) else { throw Problem.notFound("Customer") }
 
         let quote = order.quote
         let amounts = Quote.amounts(

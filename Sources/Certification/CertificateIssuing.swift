@@ -1,8 +1,7 @@
-import Accounts
 import Crypto
 import Foundation
 import LIMSCore
-import Orders
+import Logging
 import PostgresNIO
 import Scheduling
 
@@ -17,27 +16,91 @@ struct CertificateIssuing: Sendable {
         "This certificate shall not be reproduced except in full without the written approval of the laboratory.",
     ]
 
-    func document(
-        number: String, revision: Int, supersedes: String?, reason: String?, job: Job, record: MeasurementRecord, reviewerId: UUID,
-        signer: StaffPrincipal, on connection: PostgresConnection
-    ) async throws -> CertificateDocument {
-        guard let order = try await dependencies.orders.order(id: job.orderId, on: connection),
-              let item = order.items.first(where: { $0.id == job.itemId }),
-              let service = try await dependencies.catalogue.service(code: job.serviceCode, on: connection),
-              let customer = try await dependencies.customers.find(id: job.customerId, on: connection)
-        else { throw Problem.notFound("The job's order") }
+    /// Everything a certificate states that comes from records, gathered and checked before a number is taken.
+    struct Facts: Sendable {
+        var item: CertificationFacts.OrderedItem
+        var service: CertificationFacts.Service
+        var customer: CertificationFacts.Customer
+        var labNumber: String
+        var receivedOn: String
+        var condition: String
+        var performer: String
+        var reviewer: String
+        var references: [CertificateDocument.ReferenceStandard]
+    }
+
+    /// Reads every fact the certificate must carry. Any that is missing or invalid (an unknown or uncalibrated
+    /// reference standard, a receipt without its date, …) refuses the signing with a 409 naming each of them:
+    /// a certificate never states a fact nobody recorded.
+    func facts(job: Job, record: MeasurementRecord, reviewerId: UUID, on connection: PostgresConnection) async throws -> Facts {
+        var missing = Validator()
+        let facts = dependencies.facts
+        let item = try await facts.orderedItem(job.orderId, job.itemId, connection)
+        missing.check(item != nil, "item", "the job's ordered item is not on record")
+        let service = try await facts.service(job.serviceCode, connection)
+        missing.check(service != nil, "service", "the service \(job.serviceCode) is not in the catalogue")
+        if let service, service.isVerification {
+            missing.check(service.verificationPeriodMonths != nil, "service.verificationPeriodMonths", "is not on record for \(service.code)")
+        }
+        let customer = try await facts.customer(job.customerId, connection)
+        if let customer {
+            missing.check(!customer.name.isBlank, "customer.name", "is not on record")
+            missing.check(!customer.address.isBlank, "customer.address", "is not on record")
+        } else {
+            missing.add("customer", "the job's customer is not on record")
+        }
         let receipt = try await dependencies.receipt(job.itemId, connection)
-        let performer = try await dependencies.staff.find(id: record.performerId, on: connection)
-        let reviewer = try await dependencies.staff.find(id: reviewerId, on: connection)
+        let labNumber = receipt?.labNumber, receivedOn = receipt?.receivedOn, condition = receipt?.condition
+        missing.check(!(labNumber ?? "").isBlank, "item.labNumber", "the item has no lab number: it was never received")
+        missing.check(receivedOn.flatMap(DateFormats.parseDay) != nil, "item.receivedAt", "the item's receipt date is not on record")
+        missing.check(!(condition ?? "").isBlank, "item.conditionOnReceipt", "the item's condition on receipt is not on record")
+        let performer = try await facts.staffName(record.performerId, connection)
+        missing.check(!(performer ?? "").isBlank, "performedBy", "the technician \(record.performerId) is not on record")
+        let reviewer = try await facts.staffName(reviewerId, connection)
+        missing.check(!(reviewer ?? "").isBlank, "reviewedBy", "the reviewer \(reviewerId) is not on record")
+        let measuredOn = DateFormats.parseDay(record.measuredOn)
+        missing.check(measuredOn != nil, "calibratedOn", "the measurement date '\(record.measuredOn)' is not a date")
+        missing.check(record.environment.temperatureC?.text != nil, "environment.temperatureC", "is not on record")
+        missing.check(record.environment.relativeHumidityPct?.text != nil, "environment.relativeHumidityPct", "is not on record")
+        missing.check(!record.points.isEmpty, "results", "the measurement record has no points")
+        missing.check(!record.equipmentIds.isEmpty, "equipment", "no reference standard is cited")
         var references: [CertificateDocument.ReferenceStandard] = []
         for id in record.equipmentIds {
-            guard let equipment = try await dependencies.equipment.find(id: id, on: connection), let calibration = equipment.latestCalibration else { continue }
+            guard let equipment = try await dependencies.equipment.find(id: id, history: true, on: connection) else {
+                missing.add("equipment[\(id.uuidString.lowercased())]", "the cited reference standard is not registered")
+                continue
+            }
+            // The calibration in force on the measurement date, not whichever is latest now.
+            let day = record.measuredOn
+            guard measuredOn != nil, let calibration = (equipment.calibrations ?? []).first(where: { $0.calibratedOn <= day && day <= $0.dueOn })
+            else {
+                missing.add("equipment[\(equipment.assetTag)].calibration", "has no calibration on record that covers the measurement date \(day)")
+                continue
+            }
             references.append(.init(
                 assetTag: equipment.assetTag, name: equipment.name, manufacturer: equipment.manufacturer, model: equipment.model,
                 serialNumber: equipment.serialNumber, calibrationCertificate: calibration.certificateNumber, calibratedBy: calibration.calibratedBy,
                 dueOn: calibration.dueOn, traceability: calibration.traceability
             ))
         }
+        if missing.issues.isEmpty, let item, let service, let customer, let labNumber, let receivedOn, let condition, let performer, let reviewer {
+            return Facts(
+                item: item, service: service, customer: customer, labNumber: labNumber, receivedOn: receivedOn, condition: condition,
+                performer: performer, reviewer: reviewer, references: references
+            )
+        }
+        throw Problem(
+            status: .conflict, title: "Certificate facts missing",
+            detail: "The certificate cannot be signed: \(missing.issues.count) fact(s) it must state are missing or invalid.",
+            errors: missing.issues
+        )
+    }
+
+    func document(
+        number: String, revision: Int, supersedes: String?, reason: String?, record: MeasurementRecord, facts: Facts, signer: StaffPrincipal
+    ) -> CertificateDocument {
+        let item = facts.item
+        let service = facts.service
         let results = record.points.enumerated().map { index, point in
             CertificateDocument.Result(
                 point: index + 1, quantity: point.quantity, unit: point.unit, nominal: point.nominal, reference: point.reference,
@@ -51,11 +114,12 @@ struct CertificateIssuing: Sendable {
         let kind: String
         let title: String
         var validUntil: String?
-        if service.kind == .verification {
+        if service.isVerification {
             if failing.isEmpty {
                 kind = "verification-certificate"
                 title = "Verification Certificate"
-                validUntil = Self.adding(months: service.verificationPeriodMonths ?? 12, to: record.measuredOn)
+                // `facts` checked the period and the measurement date, so this is never nil.
+                validUntil = service.verificationPeriodMonths.flatMap { Self.adding(months: $0, to: record.measuredOn) }
             } else {
                 kind = "verification-result-notice"
                 title = "Verification Result Notice"
@@ -72,20 +136,20 @@ struct CertificateIssuing: Sendable {
             documentKind: kind, title: title,
             laboratory: .init(name: dependencies.laboratory.name, address: dependencies.laboratory.address),
             accreditation: dependencies.laboratory.accreditation,
-            customer: .init(name: customer.name, address: customer.address), orderNumber: order.number, customerReference: order.customerReference,
+            customer: .init(name: facts.customer.name, address: facts.customer.address), orderNumber: item.orderNumber,
+            customerReference: item.customerReference,
             instrument: .init(
-                manufacturer: item.instrument.manufacturer, model: item.instrument.model, serialNumber: item.instrument.serialNumber,
-                assetTag: item.instrument.assetTag, description: item.instrument.description, labNumber: receipt?.labNumber ?? "",
-                conditionOnReceipt: receipt?.condition ?? "ok"
+                manufacturer: item.manufacturer, model: item.model, serialNumber: item.serialNumber,
+                assetTag: item.assetTag, description: item.description, labNumber: facts.labNumber, conditionOnReceipt: facts.condition
             ),
             method: .init(serviceCode: service.code, title: service.title, reference: service.method, accredited: service.accredited,
                           quantity: service.quantity, range: service.range),
-            receivedOn: receipt?.receivedOn ?? record.measuredOn, calibratedOn: record.measuredOn, issuedOn: DateFormats.formatDay(Date()),
+            receivedOn: facts.receivedOn, calibratedOn: record.measuredOn, issuedOn: DateFormats.formatDay(Date()),
             validUntil: validUntil, environment: environment, results: results, failingPoints: kind == "verification-result-notice" ? failing : [],
             decisionRule: statesConformity ? "\(service.decisionRule.rawValue) acceptance (ILAC-G8:09/2019)" : nil,
-            referenceEquipment: references,
-            performedBy: .init(name: performer?.name ?? "", role: "Performed by (technician)"),
-            reviewedBy: .init(name: reviewer?.name ?? "", role: "Reviewed by"),
+            referenceEquipment: facts.references,
+            performedBy: .init(name: facts.performer, role: "Performed by (technician)"),
+            reviewedBy: .init(name: facts.reviewer, role: "Reviewed by"),
             signedBy: .init(name: signer.name, role: "Approved and signed by (authorised signatory)"),
             statements: Self.statements, verifyURL: "\(dependencies.publicBaseURL)/v1/certificates/verify"
         )
@@ -132,4 +196,8 @@ struct CertificateIssuing: Sendable {
     }
 }
 
-import Logging
+
+extension String {
+    /// Empty or only whitespace: a recorded text that states nothing.
+    var isBlank: Bool { trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }
+}

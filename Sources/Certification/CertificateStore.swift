@@ -1,7 +1,5 @@
-import Accounts
 import Foundation
 import LIMSCore
-import Orders
 import PostgresNIO
 import Scheduling
 
@@ -96,9 +94,10 @@ public struct CertificateStore: Sendable {
             guard original.certificate.status == "issued" else {
                 throw Problem.illegalTransition("certificate", from: "superseded", action: "amend")
             }
-            guard try await dependencies.authorizations.isAuthorized(
-                userId: staff.id, serviceCode: original.certificate.document.method.serviceCode, activity: .sign, on: connection
-            ) else { throw Problem.forbidden("No valid authorisation to sign \(original.certificate.document.method.serviceCode).") }
+            let serviceCode = original.certificate.document.method.serviceCode
+            guard try await dependencies.facts.isAuthorized(staff.id, serviceCode, .sign, connection) else {
+                throw Problem.forbidden("No valid authorisation to sign \(serviceCode).")
+            }
             let revision = original.certificate.revision + 1
             var document = original.certificate.document
             document.number = "\(baseNumber)-R\(revision)"

@@ -1,19 +1,19 @@
-import Accounts
 import Foundation
 import LIMSCore
-import Orders
 import PostgresNIO
 import Reports
 import Scheduling
 
 /// Facts about a received item that the sample-tracking module owns (lab number, receipt), read through
-/// a function the server wires in, since that module is not a dependency of this one.
+/// a function the server wires in, since that module is not a dependency of this one. A fact that was never
+/// recorded is `nil`, never a stand-in: signing refuses to issue a certificate without it.
 public struct ReceiptFacts: Sendable {
-    public var labNumber: String
-    public var receivedOn: String
-    public var condition: String
+    public var labNumber: String?
+    /// The receipt date, `YYYY-MM-DD`.
+    public var receivedOn: String?
+    public var condition: String?
 
-    public init(labNumber: String, receivedOn: String, condition: String) {
+    public init(labNumber: String?, receivedOn: String?, condition: String?) {
         self.labNumber = labNumber
         self.receivedOn = receivedOn
         self.condition = condition
@@ -25,11 +25,8 @@ public struct CertificationDependencies: Sendable {
     public var database: Database
     public var jobs: JobQueue
     public var equipment: EquipmentStore
-    public var orders: OrderStore
-    public var catalogue: CatalogueStore
-    public var customers: CustomerStore
-    public var staff: StaffStore
-    public var authorizations: AuthorizationStore
+    /// Orders, the catalogue, customers and staff, through functions the server wires in.
+    public var facts: CertificationFacts
     public var receipt: @Sendable (UUID, PostgresConnection) async throws -> ReceiptFacts?
     public var renderer: ReportRenderer
     public var signingKeyPath: URL
@@ -37,18 +34,14 @@ public struct CertificationDependencies: Sendable {
     public var publicBaseURL: String
 
     public init(
-        database: Database, jobs: JobQueue, equipment: EquipmentStore, orders: OrderStore, catalogue: CatalogueStore, customers: CustomerStore,
-        staff: StaffStore, authorizations: AuthorizationStore, receipt: @escaping @Sendable (UUID, PostgresConnection) async throws -> ReceiptFacts?,
+        database: Database, jobs: JobQueue, equipment: EquipmentStore, facts: CertificationFacts,
+        receipt: @escaping @Sendable (UUID, PostgresConnection) async throws -> ReceiptFacts?,
         renderer: ReportRenderer, signingKeyPath: URL, laboratory: (name: String, address: String, accreditation: String), publicBaseURL: String
     ) {
         self.database = database
         self.jobs = jobs
         self.equipment = equipment
-        self.orders = orders
-        self.catalogue = catalogue
-        self.customers = customers
-        self.staff = staff
-        self.authorizations = authorizations
+        self.facts = facts
         self.receipt = receipt
         self.renderer = renderer
         self.signingKeyPath = signingKeyPath

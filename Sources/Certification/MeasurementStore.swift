@@ -1,7 +1,5 @@
-import Accounts
 import Foundation
 import LIMSCore
-import Orders
 import PostgresNIO
 import Scheduling
 import Uncertainty
@@ -30,7 +28,7 @@ public struct MeasurementStore: Sendable {
     public func save(jobId: UUID, input: MeasurementInput, by staff: StaffPrincipal, audit: AuditContext) async throws -> MeasurementRecord {
         try await database.transaction { connection in
             let job = try await heldJob(jobId, by: staff, on: connection)
-            guard let service = try await dependencies.catalogue.service(code: job.serviceCode, on: connection) else { throw Problem.notFound("Service") }
+            guard let service = try await dependencies.facts.service(job.serviceCode, connection) else { throw Problem.notFound("Service") }
             let today = DateFormats.formatDay(Date())
             var validator = Validator()
             var equipmentIds: [UUID] = []
@@ -51,8 +49,7 @@ public struct MeasurementStore: Sendable {
             } else {
                 validator.add("environment.relativeHumidityPct", "is required, in %")
             }
-            let rule = DecisionRule(rawValue: service.decisionRule.rawValue) ?? .simple
-            let points = PointEvaluator.evaluate(input.points, serviceMPE: service.mpe, rule: rule, validator: &validator)
+            let points = PointEvaluator.evaluate(input.points, serviceMPE: service.mpe, rule: service.decisionRule, validator: &validator)
             try validator.finish()
 
             let record = MeasurementRecord(
@@ -69,9 +66,7 @@ public struct MeasurementStore: Sendable {
                 """,
                 logger: database.logger
             )
-            if let item = try await dependencies.orders.item(id: job.itemId, on: connection), item.status == .received {
-                try await dependencies.orders.transitionItem(id: job.itemId, from: [.received], to: .inTest, action: "test_started", on: connection, audit: audit)
-            }
+            try await dependencies.facts.testStarted(job.itemId, connection, audit)
             try await AuditLog.record(
                 on: connection, audit, action: "measurements.recorded", entity: "job", entityId: jobId.uuidString, after: record, logger: database.logger
             )

@@ -1,8 +1,6 @@
-import Accounts
 import Crypto
 import Foundation
 import LIMSCore
-import Orders
 import PostgresNIO
 import Scheduling
 
@@ -57,13 +55,15 @@ public struct ReviewAndSigning: Sendable {
             try await requireIndependent(staff, of: record, activity: .sign, service: job.serviceCode, on: connection)
             guard job.state == .awaitingSignature else { throw Problem.illegalTransition("job", from: job.state.rawValue, action: "sign") }
             let reviewer = try await lastApprover(jobId, on: connection)
+            // Every fact is checked before the number is taken: a refused signing consumes no certificate number.
+            let facts = try await issuing.facts(job: job, record: record, reviewerId: reviewer, on: connection)
             let number = try await Numbering.sequential("CERT", on: connection, logger: database.logger)
-            let document = try await issuing.document(
-                number: number, revision: 0, supersedes: nil, reason: nil, job: job, record: record, reviewerId: reviewer, signer: staff, on: connection
+            let document = issuing.document(
+                number: number, revision: 0, supersedes: nil, reason: nil, record: record, facts: facts, signer: staff
             )
             let certificate = try await issuing.store(document, baseNumber: number, supersedes: nil, job: job, signer: staff, key: key, on: connection)
             _ = try await dependencies.jobs.transition(on: connection, jobId: jobId, from: [.awaitingSignature], to: .certified, audit: audit)
-            try await dependencies.orders.transitionItem(id: job.itemId, from: [.inTest, .received], to: .certified, action: "certified", on: connection, audit: audit)
+            try await dependencies.facts.itemCertified(job.itemId, connection, audit)
             try await AuditLog.record(
                 on: connection, audit, action: "certificate.issued", entity: "certificate", entityId: certificate.id.uuidString,
                 after: ["number": certificate.number, "digest": certificate.digest], logger: database.logger
@@ -72,7 +72,7 @@ public struct ReviewAndSigning: Sendable {
                 on: connection, customerId: job.customerId, type: "certificate.issued", subjectId: certificate.id,
                 data: ["certificateId": certificate.id.uuidString, "number": certificate.number, "itemId": job.itemId.uuidString], logger: database.logger
             )
-            try await dependencies.orders.completeIfFinished(orderId: job.orderId, on: connection, audit: audit)
+            try await dependencies.facts.itemFinished(job.orderId, connection, audit)
             return certificate
         }
     }
@@ -86,11 +86,13 @@ public struct ReviewAndSigning: Sendable {
     }
 
     /// 403 unless `staff` holds an unexpired authorisation for `activity` and did not perform the work.
-    func requireIndependent(_ staff: StaffPrincipal, of record: MeasurementRecord, activity: Activity, service: String, on connection: PostgresConnection) async throws {
+    func requireIndependent(
+        _ staff: StaffPrincipal, of record: MeasurementRecord, activity: CertificationFacts.Activity, service: String, on connection: PostgresConnection
+    ) async throws {
         if staff.id == record.performerId {
             throw Problem.forbidden("Four eyes: the technician who performed the work may not \(activity.rawValue) it.")
         }
-        guard try await dependencies.authorizations.isAuthorized(userId: staff.id, serviceCode: service, activity: activity, on: connection) else {
+        guard try await dependencies.facts.isAuthorized(staff.id, service, activity, connection) else {
             throw Problem.forbidden("No valid authorisation to \(activity.rawValue) \(service).")
         }
     }

@@ -46,7 +46,8 @@ public struct AuditEvent: Codable, Sendable {
 /// Writes and reads the audit log. The table rejects UPDATE and DELETE itself (migration 0002),
 /// so an event, once committed with the change it records, stays as written.
 public enum AuditLog {
-    /// Records one state change on `connection`, i.e. inside the caller's transaction.
+    /// Records one state change on `connection`, i.e. inside the caller's transaction, through the database's
+    /// `record_audit_event` (migration 0014): the one writer of the audit log, which SQL statements also call.
     public static func record(
         on connection: PostgresConnection,
         _ context: AuditContext,
@@ -58,15 +59,13 @@ public enum AuditLog {
         logger: Logger
     ) async throws {
         // Entity ids are stored lower-cased (the canonical text form of a UUID), whoever wrote them: Swift
-        // prints UUIDs in upper case, PostgreSQL in lower case, and `list` lower-cases the filter the same way.
-        let entityId = entityId.lowercased()
+        // prints UUIDs in upper case, PostgreSQL in lower case; the function lower-cases, as `list` does the filter.
         let beforeJSON = try before.map { try JSONValue(encoding: $0) }
         let afterJSON = try after.map { try JSONValue(encoding: $0) }
         try await connection.query(
             """
-            INSERT INTO audit_events (actor_kind, actor_id, actor_name, action, entity, entity_id, before, after, request_id)
-            VALUES (\(context.actor.kind), \(context.actor.id), \(context.actor.name), \(action), \(entity), \(entityId),
-                    \(beforeJSON), \(afterJSON), \(context.requestId))
+            SELECT record_audit_event(\(context.actor.kind), \(context.actor.id), \(context.actor.name), \(action), \(entity), \(entityId),
+                                      \(beforeJSON), \(afterJSON), \(context.requestId))
             """,
             logger: logger
         )

@@ -24,6 +24,9 @@ public struct AppConfiguration: Sendable {
     public var idempotencyRetention: Duration = .seconds(7 * 86_400)
     /// How often each instance runs the housekeeping sweeps (`LIMS_SWEEP_INTERVAL`, default 10 minutes).
     public var sweepInterval: Duration = .seconds(600)
+    /// Makes the application logger's handler (by label) instead of the process-wide `LoggingSystem`, e.g. for a
+    /// test that reads what the server logged. `nil` (the default) uses `LoggingSystem`.
+    public var logHandler: (@Sendable (String) -> any LogHandler)? = nil
 
     public init(
         host: String = "127.0.0.1",

@@ -10,7 +10,7 @@ import PostgresNIO
 /// server starts (over a short-lived connection as the owner), and every module's routes. `lims serve` and the tests call the same function.
 public func buildApplication(_ configuration: AppConfiguration) async throws -> some ApplicationProtocol {
     let logger = {
-        var logger = Logger(label: "calibra")
+        var logger = configuration.logHandler.map { Logger(label: "calibra", factory: $0) } ?? Logger(label: "calibra")
         logger.logLevel = configuration.logLevel
         return logger
     }()

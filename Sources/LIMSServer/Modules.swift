@@ -43,7 +43,7 @@ struct Modules {
         self.authorizations = AuthorizationStore(database: database)
         self.catalogue = CatalogueStore(database: database)
         // Completing an order issues its invoice, in the same transaction.
-        let billing = BillingStore(database: database, customers: customers)
+        let billing = BillingStore(database: database, customers: ModuleWiring.billingCustomers(customers))
         self.billing = billing
         self.orders = OrderStore(
             database: database, catalogue: catalogue, customers: customers,
@@ -52,11 +52,11 @@ struct Modules {
         self.idempotency = Idempotency(database: database)
         self.equipment = EquipmentStore(database: database)
         self.bookings = BookingStore(database: database)
-        self.jobs = JobQueue(database: database, authorizations: authorizations)
+        self.jobs = JobQueue(database: database)
         // Receipt queues the item's job, due the service's turnaround after the receipt date; hold and
         // rejection hold and withdraw it, all in the sample transaction.
         self.samples = SampleStore(
-            database: database, orders: orders, customers: customers,
+            database: database, orders: orders, customerName: ModuleWiring.sampleCustomerName(customers),
             onReceived: { [jobs, catalogue] connection, item, audit in
                 guard let service = try await catalogue.service(code: item.serviceCode, on: connection) else { throw Problem.notFound("Service") }
                 _ = try await jobs.enqueue(
@@ -73,12 +73,11 @@ struct Modules {
             directory: configuration.resourcesDirectory.appendingPathComponent("templates"), requiring: CertificationDependencies.templates
         )
         let dependencies = CertificationDependencies(
-            database: database, jobs: jobs, equipment: equipment, orders: orders, catalogue: catalogue, customers: customers, staff: staff,
-            authorizations: authorizations,
-            receipt: { [samples] itemId, connection in
-                guard let item = try await samples.item(id: itemId, on: connection), let number = item.number, let receivedAt = item.receivedAt else { return nil }
-                return ReceiptFacts(labNumber: number, receivedOn: DateFormats.formatDay(receivedAt), condition: item.condition?.rawValue ?? "ok")
-            },
+            database: database, jobs: jobs, equipment: equipment,
+            facts: ModuleWiring.certificationFacts(
+                orders: orders, catalogue: catalogue, customers: customers, staff: staff, authorizations: authorizations
+            ),
+            receipt: ModuleWiring.receipt(samples),
             renderer: renderer, signingKeyPath: configuration.signingKeyPath,
             laboratory: (configuration.lab.name, configuration.lab.address, configuration.lab.accreditation), publicBaseURL: configuration.publicBaseURL
         )

@@ -43,6 +43,12 @@ struct ProblemMiddleware: RouterMiddleware {
             return Problem(status: .notFound, detail: "No route matches \(request.method) \(request.uri.path).")
         case let http as any HTTPResponseError where http.status.code < 500:
             return Problem(status: http.status, detail: Self.detail(for: http))
+        case let stored as StoredValueError:
+            context.logger.error(
+                "unknown stored value",
+                metadata: ["table": .string(stored.table), "column": .string(stored.column), "value": .string(stored.value), "type": .string(stored.type)]
+            )
+            return Problem(status: .internalServerError, detail: "The server failed to complete the request; quote the request id to support.")
         default:
             context.logger.error("unhandled error", metadata: ["error": .string(String(reflecting: error))])
             return Problem(status: .internalServerError, detail: "The server failed to complete the request; quote the request id to support.")

@@ -158,10 +158,12 @@ public struct CatalogueStore: Sendable {
         ) {
             services.append(
                 Service(
-                    code: row.0, title: row.1, kind: ServiceKind(rawValue: row.2) ?? .calibration, instrumentCategory: row.3, quantity: row.4,
+                    code: row.0, title: row.1, kind: try StoredValue.decode(ServiceKind.self, row.2, table: "services", column: "kind"),
+                    instrumentCategory: row.3, quantity: row.4,
                     unit: row.5, range: row.6, method: row.7, accredited: row.8, price: Money(amountMinor: row.9, currency: row.10),
                     turnaroundDays: row.11, expediteSurchargeBasisPoints: row.12, mpe: row.13,
-                    decisionRule: DecisionRuleName(rawValue: row.14) ?? .simple, verificationPeriodMonths: row.15
+                    decisionRule: try StoredValue.decode(DecisionRuleName.self, row.14, table: "services", column: "decision_rule"),
+                    verificationPeriodMonths: row.15
                 )
             )
         }

@@ -188,7 +188,9 @@ public struct OrderStore: Sendable {
     ) async throws -> OrderItem {
         let rows = try await connection.query("SELECT status FROM order_items WHERE id = \(id) FOR UPDATE", logger: database.logger)
         var current: ItemStatus?
-        for try await status in rows.decode(String.self) { current = ItemStatus(rawValue: status) }
+        for try await status in rows.decode(String.self) {
+            current = try StoredValue.decode(ItemStatus.self, status, table: "order_items", column: "status")
+        }
         guard let current else { throw Problem.notFound("Item") }
         guard from.contains(current) else { throw Problem.illegalTransition("item", from: current.rawValue, action: action) }
         try await connection.query(
@@ -248,7 +250,7 @@ public struct OrderStore: Sendable {
             )
             var found: [(Order, Int64)] = []
             for try await row in rows.decode((UUID, String, UUID, String, String, String?, String, Quote, String?, Date, Date?, Date?, Int64).self) {
-                found.append((Self.order(from: row), row.12))
+                found.append((try Self.order(from: row), row.12))
             }
             let items = try await items(orderIds: found.map { $0.0.id }, on: connection)
             for index in found.indices { found[index].0.items = items[found[index].0.id] ?? [] }
@@ -289,7 +291,8 @@ public struct OrderStore: Sendable {
         for try await row in rows.decode((UUID, UUID, Int, String, String, String, String, String, String?, String?, String?, Int64, String, Date?).self) {
             items.append(
                 OrderItem(
-                    id: row.0, orderId: row.1, lineNumber: row.2, serviceCode: row.3, status: ItemStatus(rawValue: row.4) ?? .awaitingReceipt,
+                    id: row.0, orderId: row.1, lineNumber: row.2, serviceCode: row.3,
+                    status: try StoredValue.decode(ItemStatus.self, row.4, table: "order_items", column: "status"),
                     instrument: Instrument(manufacturer: row.5, model: row.6, serialNumber: row.7, assetTag: row.8, description: row.9),
                     notes: row.10, unitPrice: Money(amountMinor: row.11, currency: row.12), certifiedAt: row.13
                 )
@@ -301,15 +304,16 @@ public struct OrderStore: Sendable {
     static func decodeOrders(_ rows: PostgresRowSequence) async throws -> [Order] {
         var orders: [Order] = []
         for try await row in rows.decode((UUID, String, UUID, String, String, String?, String, Quote, String?, Date, Date?, Date?).self) {
-            orders.append(order(from: (row.0, row.1, row.2, row.3, row.4, row.5, row.6, row.7, row.8, row.9, row.10, row.11, 0)))
+            orders.append(try order(from: (row.0, row.1, row.2, row.3, row.4, row.5, row.6, row.7, row.8, row.9, row.10, row.11, 0)))
         }
         return orders
     }
 
-    static func order(from row: (UUID, String, UUID, String, String, String?, String, Quote, String?, Date, Date?, Date?, Int64)) -> Order {
+    static func order(from row: (UUID, String, UUID, String, String, String?, String, Quote, String?, Date, Date?, Date?, Int64)) throws -> Order {
         Order(
-            id: row.0, number: row.1, customerId: row.2, customerReference: row.3, priority: Priority(rawValue: row.4) ?? .standard,
-            returnAddress: row.5, status: OrderStatus(rawValue: row.6) ?? .submitted, items: [], quote: row.7, rejectionReason: row.8,
+            id: row.0, number: row.1, customerId: row.2, customerReference: row.3,
+            priority: try StoredValue.decode(Priority.self, row.4, table: "orders", column: "priority"), returnAddress: row.5,
+            status: try StoredValue.decode(OrderStatus.self, row.6, table: "orders", column: "status"), items: [], quote: row.7, rejectionReason: row.8,
             submittedAt: row.9, decidedAt: row.10, completedAt: row.11
         )
     }

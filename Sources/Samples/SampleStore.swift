@@ -1,4 +1,3 @@
-import Accounts
 import Foundation
 import LIMSCore
 import Logging
@@ -17,23 +16,25 @@ public struct SampleStore: Sendable {
     public typealias HeldHook = @Sendable (PostgresConnection, UUID, Bool, AuditContext) async throws -> Void
     /// Runs when an item is rejected, with the item id and the reason: its job leaves the queue here.
     public typealias RejectedHook = @Sendable (PostgresConnection, UUID, String, AuditContext) async throws -> Void
+    /// A customer's name by id (Accounts owns customers), for labels; `nil` when unknown.
+    public typealias CustomerName = @Sendable (UUID, PostgresConnection) async throws -> String?
 
     let database: Database
     let orders: OrderStore
-    let customers: CustomerStore
+    let customerName: CustomerName
     let onReceived: ReceivedHook
     let onHeld: HeldHook
     let onRejected: RejectedHook
 
     public init(
-        database: Database, orders: OrderStore, customers: CustomerStore,
+        database: Database, orders: OrderStore, customerName: @escaping CustomerName,
         onReceived: @escaping ReceivedHook = { _, _, _ in },
         onHeld: @escaping HeldHook = { _, _, _, _ in },
         onRejected: @escaping RejectedHook = { _, _, _, _ in }
     ) {
         self.database = database
         self.orders = orders
-        self.customers = customers
+        self.customerName = customerName
         self.onReceived = onReceived
         self.onHeld = onHeld
         self.onRejected = onRejected
@@ -153,7 +154,10 @@ public struct SampleStore: Sendable {
     /// Takes an instrument off hold, back to the status it had when it was held.
     public func resume(itemId: UUID, reason: String?, audit: AuditContext) async throws -> SampleItem {
         try await afterReceipt(itemId: itemId, action: "resume") { connection, receipt, item in
-            let target = receipt.heldFrom ?? .received
+            // `held_from` is recorded whenever an item is on hold; an item in another status is refused (409) below.
+            guard let target = receipt.heldFrom ?? (item.status == .onHold ? nil : .received) else {
+                throw StoredValueError(table: "item_receipts", column: "held_from", value: "NULL", type: String(describing: ItemStatus.self))
+            }
             _ = try await changeStatus(
                 itemId: itemId, allowed: [.onHold], current: item.status, to: target, action: "resume", on: connection, audit: audit
             ) { try await onHeld(connection, itemId, false, audit) }
@@ -312,8 +316,8 @@ public struct SampleStore: Sendable {
             events.append(
                 CustodyEvent(
                     id: row.0, sequence: row.1, itemId: row.2, at: row.3, actor: AuditActor(kind: row.4, id: row.5, name: row.6),
-                    action: CustodyAction(rawValue: row.7) ?? .moved, fromLocation: row.8, toLocation: row.9, fromStatus: row.10,
-                    toStatus: row.11, reason: row.12, details: row.13
+                    action: try StoredValue.decode(CustodyAction.self, row.7, table: "custody_events", column: "action"),
+                    fromLocation: row.8, toLocation: row.9, fromStatus: row.10, toStatus: row.11, reason: row.12, details: row.13
                 )
             )
         }
@@ -324,8 +328,8 @@ public struct SampleStore: Sendable {
     public func label(itemId: UUID) async throws -> String {
         try await database.connection { connection in
             guard let item = try await item(id: itemId, on: connection) else { throw Problem.notFound("Item") }
-            let customer = try await customers.find(id: item.customerId, on: connection)
-            guard let html = ItemLabel(item: item, customerName: customer?.name ?? "").html else {
+            let customer = try await customerName(item.customerId, connection)
+            guard let html = ItemLabel(item: item, customerName: customer ?? "").html else {
                 throw Problem.illegalTransition("item", from: item.status.rawValue, action: "print a label for")
             }
             return html
@@ -354,8 +358,10 @@ public struct SampleStore: Sendable {
         let columns = (String, String, String?, String?, String?, Date).self
         for try await (number, condition, notes, location, heldFrom, receivedAt) in rows.decode(columns) {
             return Receipt(
-                number: number, condition: ItemCondition(rawValue: condition) ?? .ok, conditionNotes: notes, location: location,
-                heldFrom: heldFrom.flatMap(ItemStatus.init(rawValue:)), receivedAt: receivedAt
+                number: number, condition: try StoredValue.decode(ItemCondition.self, condition, table: "item_receipts", column: "condition"),
+                conditionNotes: notes, location: location,
+                heldFrom: try StoredValue.decodeIfPresent(ItemStatus.self, heldFrom, table: "item_receipts", column: "held_from"),
+                receivedAt: receivedAt
             )
         }
         return nil

@@ -224,7 +224,7 @@ public struct EquipmentStore: Sendable {
     func lockStatus(_ id: UUID, on connection: PostgresConnection) async throws -> EquipmentStatus {
         let rows = try await connection.query("SELECT status FROM equipment WHERE id = \(id) FOR UPDATE", logger: logger)
         for try await status in rows.decode(String.self) {
-            if let status = EquipmentStatus(rawValue: status) { return status }
+            return try StoredValue.decode(EquipmentStatus.self, status, table: "equipment", column: "status")
         }
         throw Problem.notFound("Equipment")
     }
@@ -268,7 +268,8 @@ public struct EquipmentStore: Sendable {
             }
             let equipment = Equipment(
                 id: row.0, assetTag: row.1, name: row.2, manufacturer: row.3, model: row.4, serialNumber: row.5, quantity: row.6,
-                range: row.7, serviceCodes: row.8, status: EquipmentStatus(rawValue: row.9) ?? .outOfService, statusReason: row.10,
+                range: row.7, serviceCodes: row.8,
+                status: try StoredValue.decode(EquipmentStatus.self, row.9, table: "equipment", column: "status"), statusReason: row.10,
                 createdAt: row.11, latestCalibration: latest, usable: row.19, calibrations: nil
             )
             found.append((equipment, row.20))

@@ -1,4 +1,3 @@
-import Accounts
 import Foundation
 import LIMSCore
 import Logging
@@ -10,11 +9,9 @@ import PostgresNIO
 /// queue exactly when the item change that causes it commits.
 public struct JobQueue: Sendable {
     let database: Database
-    let authorizations: AuthorizationStore
 
-    public init(database: Database, authorizations: AuthorizationStore) {
+    public init(database: Database) {
         self.database = database
-        self.authorizations = authorizations
     }
 
     var logger: Logger { database.logger }
@@ -136,8 +133,11 @@ public struct JobQueue: Sendable {
                 RETURNING \(unescaped: Self.columns)
             ), audited AS (
                 SELECT record_audit_event(\(audit.actor.kind), \(audit.actor.id), \(audit.actor.name), 'job.claimed', 'job', id::text, NULL,
-                    jsonb_build_object('id', id, 'itemId', item_id, 'serviceCode', service_code, 'state', state, 'holderId', holder_id,
-                                       'claimedAt', claimed_at, 'dueOn', due_on), \(audit.requestId)) AS event
+                    jsonb_build_object('id', id, 'itemId', item_id, 'orderId', order_id, 'customerId', customer_id, 'serviceCode', service_code,
+                                       'state', state, 'priority', CASE WHEN expedited THEN 'expedited' ELSE 'standard' END, 'dueOn', due_on,
+                                       'enqueuedAt', to_char(enqueued_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'), 'held', held,
+                                       'holderId', holder_id, 'claimedAt', to_char(claimed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')),
+                    \(audit.requestId)) AS event
                 FROM claimed
             )
             SELECT \(unescaped: Self.columns) FROM claimed, audited
@@ -226,7 +226,7 @@ public struct JobQueue: Sendable {
         let (id, item, order, customer, code, state, expedited, dueOn, enqueuedAt, held, holder, claimedAt) = try row.decode(
             (UUID, UUID, UUID, UUID, String, String, Bool, String, Date, Bool, UUID?, Date?).self
         )
-        guard let jobState = JobState(rawValue: state) else { throw Problem(status: .internalServerError, detail: "Unknown job state \(state).") }
+        let jobState = try StoredValue.decode(JobState.self, state, table: "jobs", column: "state")
         return Job(
             id: id, itemId: item, orderId: order, customerId: customer, serviceCode: code, state: jobState,
             priority: expedited ? .expedited : .standard, dueOn: dueOn, enqueuedAt: enqueuedAt, held: held, holderId: holder,

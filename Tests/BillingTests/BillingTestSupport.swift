@@ -2,6 +2,7 @@ import Accounts
 import Billing
 import Foundation
 import LIMSCore
+import LIMSServer
 import LIMSTestSupport
 import Orders
 
@@ -11,7 +12,7 @@ import Orders
 extension TestLab {
     /// A billing store on the fixture pool; `now` dates the invoices it issues.
     func billingStore(now: @escaping @Sendable () -> Date = { Date() }) -> BillingStore {
-        BillingStore(database: database, customers: CustomerStore(database: database), now: now)
+        BillingStore(database: database, customers: ModuleWiring.billingCustomers(CustomerStore(database: database)), now: now)
     }
 
     /// An order store whose completion issues the invoice with `billing`.

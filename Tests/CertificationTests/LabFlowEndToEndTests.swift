@@ -1,9 +1,13 @@
+import Accounts
 import Foundation
 import HTTPTypes
 import LIMSCore
+import LIMSServer
 import LIMSTestSupport
+import Orders
 import PostgresNIO
 import Reports
+import Scheduling
 import Testing
 
 @testable import Certification
@@ -109,21 +113,19 @@ struct LabFlowEndToEndTests {
         try ReportRenderer(directory: TestDatabase.projectRoot.appendingPathComponent("Resources/templates"), requiring: CertificationDependencies.templates)
     }
 
-    /// Only the database and renderer matter for reading certificates back.
+    /// Only the database and renderer matter for reading certificates back; the rest is wired as the server wires it.
     func dependencies(_ lab: TestLab) throws -> CertificationDependencies {
         let database = lab.database
-        let authorizations = AuthorizationStoreFactory.make(database)
+        let catalogue = CatalogueStore(database: database)
+        let customers = CustomerStore(database: database)
         return CertificationDependencies(
-            database: database, jobs: .init(database: database, authorizations: authorizations), equipment: .init(database: database),
-            orders: .init(database: database, catalogue: .init(database: database), customers: .init(database: database)),
-            catalogue: .init(database: database), customers: .init(database: database), staff: .init(database: database, hasher: .init(cost: 4)),
-            authorizations: authorizations, receipt: { _, _ in nil }, renderer: try renderer(), signingKeyPath: lab.configuration.signingKeyPath,
+            database: database, jobs: JobQueue(database: database), equipment: EquipmentStore(database: database),
+            facts: ModuleWiring.certificationFacts(
+                orders: OrderStore(database: database, catalogue: catalogue, customers: customers), catalogue: catalogue, customers: customers,
+                staff: StaffStore(database: database, hasher: PasswordHasher(cost: 4)), authorizations: AuthorizationStore(database: database)
+            ),
+            receipt: { _, _ in nil }, renderer: try renderer(), signingKeyPath: lab.configuration.signingKeyPath,
             laboratory: ("", "", ""), publicBaseURL: lab.configuration.publicBaseURL
         )
     }
-}
-
-import Accounts
-enum AuthorizationStoreFactory {
-    static func make(_ database: Database) -> AuthorizationStore { AuthorizationStore(database: database) }
 }

@@ -31,7 +31,7 @@ enum When {
 extension TestLab {
     /// The job queue on the fixture database, as other modules use it inside their transactions.
     var jobQueue: JobQueue {
-        JobQueue(database: database, authorizations: AuthorizationStore(database: database))
+        JobQueue(database: database)
     }
 
     /// Registers equipment (as admin) and returns its id; with `dueIn`, records a calibration due that many days from today.

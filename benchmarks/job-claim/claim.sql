@@ -15,8 +15,11 @@ WITH claimed AS (
     RETURNING id, item_id, order_id, customer_id, service_code, state, expedited, due_on::text, enqueued_at, held, holder_id, claimed_at
 ), audited AS (
     SELECT record_audit_event('staff', :holder, 'Bench Technician', 'job.claimed', 'job', id::text, NULL,
-        jsonb_build_object('id', id, 'itemId', item_id, 'serviceCode', service_code, 'state', state, 'holderId', holder_id,
-                           'claimedAt', claimed_at, 'dueOn', due_on), 'pgbench') AS event
+        jsonb_build_object('id', id, 'itemId', item_id, 'orderId', order_id, 'customerId', customer_id, 'serviceCode', service_code,
+                           'state', state, 'priority', CASE WHEN expedited THEN 'expedited' ELSE 'standard' END, 'dueOn', due_on,
+                           'enqueuedAt', to_char(enqueued_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'), 'held', held,
+                           'holderId', holder_id, 'claimedAt', to_char(claimed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')),
+        'pgbench') AS event
     FROM claimed
 )
 SELECT id, item_id, order_id, customer_id, service_code, state, expedited, due_on::text, enqueued_at, held, holder_id, claimed_at
