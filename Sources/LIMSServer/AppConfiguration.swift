@@ -17,6 +17,8 @@ public struct AppConfiguration: Sendable {
     public var lab: LabIdentity
     /// Base URL printed in certificate verification links.
     public var publicBaseURL: String
+    /// HTTP deadlines and the connection cap (`LIMS_HTTP_*_TIMEOUT`, `LIMS_MAX_CONNECTIONS`).
+    public var http: HTTPLimits
 
     public init(
         host: String = "127.0.0.1",
@@ -27,7 +29,8 @@ public struct AppConfiguration: Sendable {
         projectRoot: URL,
         signingKeyPath: URL? = nil,
         lab: LabIdentity = .demo,
-        publicBaseURL: String? = nil
+        publicBaseURL: String? = nil,
+        http: HTTPLimits = HTTPLimits()
     ) {
         self.host = host
         self.port = port
@@ -38,6 +41,7 @@ public struct AppConfiguration: Sendable {
         self.signingKeyPath = signingKeyPath ?? projectRoot.appendingPathComponent(".lims/keys/signing-key.pem")
         self.lab = lab
         self.publicBaseURL = publicBaseURL ?? "http://\(host):\(port)"
+        self.http = http
     }
 
     public var migrationsDirectory: URL { projectRoot.appendingPathComponent("Migrations") }

@@ -34,8 +34,15 @@ struct DatabaseOptions: ParsableArguments {
         let cost = environment["LIMS_BCRYPT_COST"].flatMap(UInt8.init) ?? 12
         return AppConfiguration(
             host: host, port: port, database: try resolveDatabase(), logLevel: level, bcryptCost: cost,
-            projectRoot: ProjectRoot.locate(), signingKeyPath: SigningKeyLocation.default(), publicBaseURL: environment["LIMS_PUBLIC_URL"]
+            projectRoot: ProjectRoot.locate(), signingKeyPath: SigningKeyLocation.default(), publicBaseURL: environment["LIMS_PUBLIC_URL"],
+            http: try Self.httpLimits(environment)
         )
+    }
+}
+
+extension DatabaseOptions {
+    static func httpLimits(_ environment: [String: String]) throws -> HTTPLimits {
+        do { return try HTTPLimits(environment: environment) } catch let error as HTTPLimitsError { throw ValidationError(error.description) }
     }
 }
 
