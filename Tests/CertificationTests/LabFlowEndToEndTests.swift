@@ -11,8 +11,7 @@ import Testing
 @Suite("The whole lab flow, order to verified certificate")
 struct LabFlowEndToEndTests {
     @Test func orderToSignedCertificateThatAnyoneCanVerify() async throws {
-        try await TestLab.run { lab in
-            try SigningKey.create(at: lab.configuration.signingKeyPath)
+        try await TestLab.run(signingKey: true) { lab in
             let flow = try await LabFlow.prepare(lab)
             let api = lab.api
 
@@ -117,7 +116,7 @@ struct LabFlowEndToEndTests {
             database: database, jobs: .init(database: database, authorizations: authorizations), equipment: .init(database: database),
             orders: .init(database: database, catalogue: .init(database: database), customers: .init(database: database)),
             catalogue: .init(database: database), customers: .init(database: database), staff: .init(database: database, hasher: .init(cost: 4)),
-            authorizations: authorizations, receipt: { _, _ in nil }, renderer: try renderer(), signingKeyPath: lab.configuration.signingKeyPath,
+            authorizations: authorizations, receipt: { _, _ in nil }, renderer: try renderer(), signingKey: nil,
             laboratory: ("", "", ""), publicBaseURL: lab.configuration.publicBaseURL
         )
     }
