@@ -81,7 +81,9 @@ let package = Package(
         ),
         .target(
             name: "LIMSTestSupport",
-            dependencies: ["LIMSServer", "LIMSCore", "Accounts", hummingbird, postgres, crypto, .product(name: "HummingbirdTesting", package: "hummingbird")],
+            dependencies: [
+                "LIMSServer", "LIMSCore", "Accounts", "Certification", hummingbird, postgres, crypto, .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -57,7 +57,7 @@ public struct CustomerController: Sendable {
         _ = try context.principal.requireStaff(.admin)
         let id = try context.parameters.require("id", as: UUID.self)
         guard try await customers.find(id: id) != nil else { throw Problem.notFound("Customer") }
-        return Page(items: try await apiKeys.list(customerId: id), nextCursor: nil)
+        return try Page(slicing: try await apiKeys.list(customerId: id), page: PageRequest(request))
     }
 
     func revokeKey(_ request: Request, context: AuthenticatedContext) async throws -> HTTPResponse.Status {

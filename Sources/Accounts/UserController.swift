@@ -79,7 +79,7 @@ public struct UserController: Sendable {
         _ = try context.principal.requireStaff(.admin)
         let userId = try context.parameters.require("id", as: UUID.self)
         guard try await staff.find(id: userId) != nil else { throw Problem.notFound("User") }
-        return Page(items: try await authorizations.list(userId: userId), nextCursor: nil)
+        return try Page(slicing: try await authorizations.list(userId: userId), page: PageRequest(request))
     }
 }
 

@@ -52,7 +52,7 @@ public struct InvoiceController: Sendable {
         let scope = try Self.readerScope(context)
         let format = try DocumentFormat.negotiate(request)
         let invoice = try await billing.invoice(id: try context.parameters.require("id", as: UUID.self), scope: scope)
-        if format == .json { return try invoice.response(from: request, context: context) }
+        if format == .json { return format.response(try invoice.response(from: request, context: context)) }
         return format.response(try documents.render(invoice, as: format))
     }
 
@@ -60,7 +60,7 @@ public struct InvoiceController: Sendable {
         let scope = try Self.readerScope(context)
         let format = try DocumentFormat.negotiate(request)
         let note = try await billing.creditNote(id: try context.parameters.require("id", as: UUID.self), scope: scope)
-        if format == .json { return try note.response(from: request, context: context) }
+        if format == .json { return format.response(try note.response(from: request, context: context)) }
         return format.response(try documents.render(note, as: format))
     }
 
@@ -96,11 +96,9 @@ public struct InvoiceController: Sendable {
         guard let from, let to else { throw Problem.validation(validator.issues) }
         let issued = try await billing.issued(from: from, to: to)
         let csv = InvoiceExport.csv(invoices: issued.invoices, creditNotes: issued.creditNotes)
-        let headers: HTTPFields = [
-            .contentType: "text/csv; charset=utf-8",
-            .contentDisposition: "attachment; filename=\"invoices-\(from)-to-\(to).csv\"",
-        ]
-        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: csv)))
+        return DocumentFormat.document(
+            csv, contentType: "text/csv; charset=utf-8", headers: [.contentDisposition: "attachment; filename=\"invoices-\(from)-to-\(to).csv\""]
+        )
     }
 }
 

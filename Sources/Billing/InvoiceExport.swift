@@ -1,7 +1,8 @@
 import Foundation
 import LIMSCore
 
-/// The accounting export: one CSV row per invoice and per credit note (negative amounts), RFC 4180.
+/// The accounting export: one CSV row per invoice and per credit note (negative amounts), RFC 4180, safe to open in a
+/// spreadsheet.
 public enum InvoiceExport {
     public static let header = [
         "type", "number", "issuedOn", "dueOn", "customerCode", "customerName", "orderNumber", "currency",
@@ -9,15 +10,17 @@ public enum InvoiceExport {
     ]
 
     /// The whole file: a header row, then the documents by issue date (an invoice before its credit note on the
-    /// same day), every line ended by CRLF.
+    /// same day), every line ended by CRLF. Names, codes and numbers are text cells, neutralised against formula
+    /// injection; the amounts, which the server formats itself, stay numbers (see `CSVText`).
     public static func csv(invoices: [Invoice], creditNotes: [CreditNote]) -> String {
-        var rows: [(issuedOn: String, issuedAt: Date, fields: [String])] = invoices.map { invoice in
+        var rows: [(issuedOn: String, issuedAt: Date, cells: [CSVText.Cell])] = invoices.map { invoice in
             (
                 invoice.issuedOn, invoice.issuedAt,
                 [
-                    "invoice", invoice.number, invoice.issuedOn, invoice.dueOn, invoice.customer.code, invoice.customer.name, invoice.orderNumber,
-                    invoice.currency, invoice.subtotal.decimalString, invoice.discount.decimalString, invoice.surcharge.decimalString,
-                    invoice.tax.decimalString, invoice.total.decimalString, "",
+                    .text("invoice"), .text(invoice.number), .text(invoice.issuedOn), .text(invoice.dueOn), .text(invoice.customer.code),
+                    .text(invoice.customer.name), .text(invoice.orderNumber), .text(invoice.currency), .number(invoice.subtotal.decimalString),
+                    .number(invoice.discount.decimalString), .number(invoice.surcharge.decimalString), .number(invoice.tax.decimalString),
+                    .number(invoice.total.decimalString), .text(""),
                 ]
             )
         }
@@ -25,24 +28,19 @@ public enum InvoiceExport {
             (
                 note.issuedOn, note.issuedAt,
                 [
-                    "credit_note", note.number, note.issuedOn, "", note.customer.code, note.customer.name, note.orderNumber, note.currency,
-                    note.subtotal.decimalString, note.discount.decimalString, note.surcharge.decimalString, note.tax.decimalString,
-                    note.total.decimalString, note.invoiceNumber,
+                    .text("credit_note"), .text(note.number), .text(note.issuedOn), .text(""), .text(note.customer.code), .text(note.customer.name),
+                    .text(note.orderNumber), .text(note.currency), .number(note.subtotal.decimalString), .number(note.discount.decimalString),
+                    .number(note.surcharge.decimalString), .number(note.tax.decimalString), .number(note.total.decimalString),
+                    .text(note.invoiceNumber),
                 ]
             )
         }
         rows.sort { ($0.issuedOn, $0.issuedAt) < ($1.issuedOn, $1.issuedAt) }
-        return ([header] + rows.map(\.fields)).map(line).joined()
+        return ([header.map(CSVText.Cell.text)] + rows.map(\.cells)).map(CSVText.record).joined()
     }
 
-    /// One record: fields joined by commas, ended by CRLF.
-    static func line(_ fields: [String]) -> String {
-        fields.map(field).joined(separator: ",") + "\r\n"
-    }
-
-    /// A field quoted when it holds a comma, a double quote, CR or LF, with its quotes doubled.
+    /// A text field as the export writes it: neutralised against formula injection, quoted when it must be.
     public static func field(_ value: String) -> String {
-        guard value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\r" || $0 == "\n" || $0 == "\r\n" }) else { return value }
-        return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        CSVText.field(.text(value))
     }
 }

@@ -7,11 +7,12 @@ import Reports
 /// only); amendment by a signatory; and the two open routes anyone may use to check a certificate.
 public struct CertificateController: Sendable {
     let certificates: CertificateStore
-    let signingKeyPath: URL
+    /// Loaded once at start-up: the open public-key route never reads the disk.
+    let signingKey: SigningKey?
 
-    public init(certificates: CertificateStore, signingKeyPath: URL) {
+    public init(certificates: CertificateStore, signingKey: SigningKey?) {
         self.certificates = certificates
-        self.signingKeyPath = signingKeyPath
+        self.signingKey = signingKey
     }
 
     struct AmendRequest: Decodable {
@@ -41,7 +42,7 @@ public struct CertificateController: Sendable {
         let stored = try await certificates.find(id: try context.parameters.require("id", as: UUID.self), scope: context.principal.customerScope)
         let format = try DocumentFormat.negotiate(request)
         switch format {
-        case .json: return try stored.certificate.response(from: request, context: context)
+        case .json: return format.response(try stored.certificate.response(from: request, context: context))
         case .html: return format.response(stored.html)
         case .text: return format.response(stored.text)
         }
@@ -77,7 +78,7 @@ public struct CertificateController: Sendable {
     }
 
     func publicKey(_ request: Request, context: AppRequestContext) async throws -> PublicKey {
-        guard let key = try SigningKey.load(from: signingKeyPath) else {
+        guard let key = signingKey else {
             throw Problem(status: .notFound, detail: "The lab has not created its signing key yet.")
         }
         return PublicKey(

@@ -51,11 +51,19 @@ public struct CertificateStore: Sendable {
         case valid, superseded, unknown, mismatch
     }
 
+    /// `issuedAt` and `supersededBy` only when the digest matched; absent for `mismatch` and `unknown`.
     public struct Verification: Codable, Sendable {
         public var status: VerificationStatus
         public var number: String
         public var issuedAt: Date?
         public var supersededBy: String?
+
+        init(status: VerificationStatus, number: String, issuedAt: Date? = nil, supersededBy: String? = nil) {
+            self.status = status
+            self.number = number
+            self.issuedAt = issuedAt
+            self.supersededBy = supersededBy
+        }
     }
 
     /// Anyone may check a number and digest: valid, superseded by an amendment, unknown, or a digest mismatch (tampering).
@@ -67,10 +75,11 @@ public struct CertificateStore: Sendable {
             logger: database.logger
         )
         for try await (stored, issuedAt, newer) in rows.decode((String, Date, String?).self) {
-            guard stored.lowercased() == digest.lowercased() else { return Verification(status: .mismatch, number: number, issuedAt: issuedAt) }
+            // A wrong digest learns nothing more about the certificate than that the number exists.
+            guard stored.lowercased() == digest.lowercased() else { return Verification(status: .mismatch, number: number) }
             return Verification(status: newer == nil ? .valid : .superseded, number: number, issuedAt: issuedAt, supersededBy: newer)
         }
-        return Verification(status: .unknown, number: number, issuedAt: nil)
+        return Verification(status: .unknown, number: number)
     }
 
     public struct InstrumentCorrection: Decodable, Sendable {
@@ -83,7 +92,7 @@ public struct CertificateStore: Sendable {
     /// Issues revision `-R1`, `-R2`… that states what it replaces and why; the original stays on record and
     /// from then on verifies as `superseded`. Corrections may fix the instrument's identification.
     public func amend(id: UUID, reason: String, instrument: InstrumentCorrection?, by staff: StaffPrincipal, audit: AuditContext) async throws -> Certificate {
-        guard let key = try SigningKey.load(from: dependencies.signingKeyPath) else {
+        guard let key = dependencies.signingKey else {
             throw Problem(status: .serviceUnavailable, title: "No signing key", detail: "The lab has no signing key: run `lims keys init` first.")
         }
         return try await database.transaction { connection in

@@ -29,14 +29,15 @@ public struct CertificationDependencies: Sendable {
     public var facts: CertificationFacts
     public var receipt: @Sendable (UUID, PostgresConnection) async throws -> ReceiptFacts?
     public var renderer: ReportRenderer
-    public var signingKeyPath: URL
+    /// The lab's signing key, loaded once at start-up; nil when none was created (signing then answers 503).
+    public var signingKey: SigningKey?
     public var laboratory: (name: String, address: String, accreditation: String)
     public var publicBaseURL: String
 
     public init(
         database: Database, jobs: JobQueue, equipment: EquipmentStore, facts: CertificationFacts,
         receipt: @escaping @Sendable (UUID, PostgresConnection) async throws -> ReceiptFacts?,
-        renderer: ReportRenderer, signingKeyPath: URL, laboratory: (name: String, address: String, accreditation: String), publicBaseURL: String
+        renderer: ReportRenderer, signingKey: SigningKey?, laboratory: (name: String, address: String, accreditation: String), publicBaseURL: String
     ) {
         self.database = database
         self.jobs = jobs
@@ -44,7 +45,7 @@ public struct CertificationDependencies: Sendable {
         self.facts = facts
         self.receipt = receipt
         self.renderer = renderer
-        self.signingKeyPath = signingKeyPath
+        self.signingKey = signingKey
         self.laboratory = laboratory
         self.publicBaseURL = publicBaseURL
     }

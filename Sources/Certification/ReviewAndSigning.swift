@@ -46,7 +46,7 @@ public struct ReviewAndSigning: Sendable {
     /// stored HTML and text; the item becomes certified, the order completes when it is finished, and
     /// `certificate.issued` reaches the customer's feed.
     public func sign(jobId: UUID, by staff: StaffPrincipal, audit: AuditContext) async throws -> Certificate {
-        guard let key = try SigningKey.load(from: dependencies.signingKeyPath) else {
+        guard let key = dependencies.signingKey else {
             throw Problem(status: .serviceUnavailable, title: "No signing key", detail: "The lab has no signing key: run `lims keys init` first.")
         }
         let issuing = CertificateIssuing(dependencies: dependencies)

@@ -1,35 +1,35 @@
 @preconcurrency import Crypto
 import Foundation
 
-/// The lab's Ed25519 signing key. It lives in a file outside the database (mode 0600), is created once by
-/// `lims keys init`, and never enters a response or a log; only its public half is published.
+/// The lab's Ed25519 signing key. It lives in a file outside the database, is created once by `lims keys init`
+/// (mode 0600 from the first moment, inside a 0700 folder), is read once when the server starts, and never enters
+/// a response or a log; only its public half is published.
 public struct SigningKey: @unchecked Sendable {
     // The key type is an immutable value wrapper without a Sendable annotation.
     let privateKey: Curve25519.Signing.PrivateKey
 
     public var publicKeyBase64: String { privateKey.publicKey.rawRepresentation.base64EncodedString() }
 
-    /// Creates a new key file; refuses to overwrite an existing one (certificates signed with it must stay verifiable).
+    /// Creates a new key file; refuses to overwrite an existing one (certificates signed with it must stay verifiable)
+    /// and refuses a key folder that others may write to.
     @discardableResult
     public static func create(at url: URL) throws -> SigningKey {
-        if FileManager.default.fileExists(atPath: url.path) {
-            throw SigningKeyError.exists(url.path)
-        }
-        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        try KeyFile.prepareFolder(url.deletingLastPathComponent())
         let key = Curve25519.Signing.PrivateKey()
         let text = "-----BEGIN CALIBRA ED25519 PRIVATE KEY-----\n\(key.rawRepresentation.base64EncodedString())\n-----END CALIBRA ED25519 PRIVATE KEY-----\n"
-        guard FileManager.default.createFile(atPath: url.path, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600]) else {
-            throw SigningKeyError.unreadable(url.path)
-        }
+        try KeyFile.createExclusive(at: url, contents: Data(text.utf8))
         return SigningKey(privateKey: key)
     }
 
-    /// Loads the key, or nil when none was created (the server then refuses to sign).
+    /// Loads and checks the key, or nil when none was created (the server then refuses to sign with 503).
+    /// Throws, with a message naming the file, when the key folder is writable by others, or the file exists but
+    /// cannot be read or holds no valid key: the server must not start half-configured.
     public static func load(from url: URL) throws -> SigningKey? {
-        guard let data = FileManager.default.contents(atPath: url.path) else { return nil }
-        let body = String(decoding: data, as: UTF8.self).split(separator: "\n").filter { !$0.hasPrefix("-----") }.joined()
+        try KeyFile.checkFolder(url.deletingLastPathComponent())
+        guard let data = try KeyFile.contents(of: url) else { return nil }
+        let body = String(decoding: data, as: UTF8.self).split(whereSeparator: \.isNewline).filter { !$0.hasPrefix("-----") }.joined()
         guard let raw = Data(base64Encoded: body), let key = try? Curve25519.Signing.PrivateKey(rawRepresentation: raw) else {
-            throw SigningKeyError.unreadable(url.path)
+            throw SigningKeyError.invalid(url.path)
         }
         return SigningKey(privateKey: key)
     }
@@ -59,12 +59,20 @@ public struct SigningKey: @unchecked Sendable {
 
 public enum SigningKeyError: Error, CustomStringConvertible {
     case exists(String)
-    case unreadable(String)
+    case unreadable(String, reason: String)
+    case invalid(String)
+    case unsafeFolder(String, mode: Int)
+    case cannotCreate(String, reason: String)
 
     public var description: String {
         switch self {
         case .exists(let path): "A signing key already exists at \(path); it is never overwritten."
-        case .unreadable(let path): "The signing key at \(path) cannot be read."
+        case .unreadable(let path, let reason): "The signing key at \(path) cannot be read (\(reason)). Fix its owner or mode, or move it away."
+        case .invalid(let path): "The file at \(path) does not hold a Calibra Ed25519 signing key. Restore the lab's key from its backup."
+        case .unsafeFolder(let path, let mode):
+            "The key folder \(path) has mode \(String(mode, radix: 8)): others may write to it, so its keys cannot be trusted. "
+                + "Make it private to the server's user (chmod 700 \(path)) and check the key in it."
+        case .cannotCreate(let path, let reason): "Cannot create the key file \(path) (\(reason))."
         }
     }
 }

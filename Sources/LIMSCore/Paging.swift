@@ -78,6 +78,15 @@ public struct Page<Item: Sendable>: Sendable {
         }
     }
 
+    /// One page of a short list read whole (the catalogue, a customer's API keys, a person's authorisations), in the
+    /// list's stable order; the cursor is the offset of the next page's first entry.
+    public init(slicing all: [Item], page: PageRequest) throws {
+        let start = Int(clamping: max(0, try page.cursorValue() ?? 0))
+        let window = Array(all.enumerated().dropFirst(start).prefix(page.limit + 1))
+        let sliced = Page<(offset: Int, element: Item)>(fetched: window, limit: page.limit) { Int64($0.offset + 1) }
+        self.init(items: sliced.items.map(\.element), nextCursor: sliced.nextCursor)
+    }
+
     public func map<Other>(_ transform: (Item) throws -> Other) rethrows -> Page<Other> {
         Page<Other>(items: try items.map(transform), nextCursor: nextCursor)
     }

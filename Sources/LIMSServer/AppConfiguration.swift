@@ -27,6 +27,8 @@ public struct AppConfiguration: Sendable {
     /// Makes the application logger's handler (by label) instead of the process-wide `LoggingSystem`, e.g. for a
     /// test that reads what the server logged. `nil` (the default) uses `LoggingSystem`.
     public var logHandler: (@Sendable (String) -> any LogHandler)? = nil
+    /// HTTP deadlines and the connection cap (`LIMS_HTTP_*_TIMEOUT`, `LIMS_MAX_CONNECTIONS`).
+    public var http: HTTPLimits
 
     public init(
         host: String = "127.0.0.1",
@@ -38,7 +40,8 @@ public struct AppConfiguration: Sendable {
         projectRoot: URL,
         signingKeyPath: URL? = nil,
         lab: LabIdentity = .demo,
-        publicBaseURL: String? = nil
+        publicBaseURL: String? = nil,
+        http: HTTPLimits = HTTPLimits()
     ) {
         self.host = host
         self.port = port
@@ -50,6 +53,7 @@ public struct AppConfiguration: Sendable {
         self.signingKeyPath = signingKeyPath ?? projectRoot.appendingPathComponent(".lims/keys/signing-key.pem")
         self.lab = lab
         self.publicBaseURL = publicBaseURL ?? "http://\(host):\(port)"
+        self.http = http
     }
 
     public var migrationsDirectory: URL { projectRoot.appendingPathComponent("Migrations") }

@@ -21,6 +21,7 @@ public func buildApplication(_ configuration: AppConfiguration) async throws -> 
     let router = try buildRouter(configuration, database: database, migrator: migrator)
     var app = Application(
         router: router,
+        server: .guardedHTTP1(configuration.http),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Calibra"),
         logger: logger
     )
@@ -50,6 +51,7 @@ func buildRouter(_ configuration: AppConfiguration, database: Database, migrator
     let modules = try Modules(configuration: configuration, database: database)
     let routes = RouteCatalog()
     let router = Router(context: AppRequestContext.self)
+    router.add(middleware: SecurityHeadersMiddleware())
     router.add(middleware: RequestIdMiddleware())
     router.add(middleware: ProblemMiddleware(routes: routes))
     router.add(middleware: InputGuardMiddleware())

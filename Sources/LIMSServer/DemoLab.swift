@@ -60,11 +60,15 @@ public struct DemoLab: Sendable {
 
     /// Seeds the lab and returns a report to print: credentials appear only on the run that created them.
     public func seed() async throws -> String {
-        let modules = try Modules(configuration: configuration, database: database)
+        var modules = try Modules(configuration: configuration, database: database)
         if try await modules.staff.find(email: "admin@calibra.test") != nil {
             return "The demo lab already exists (admin: admin@calibra.test; its password was printed when it was created)."
         }
-        if try SigningKey.load(from: configuration.signingKeyPath) == nil { try SigningKey.create(at: configuration.signingKeyPath) }
+        if modules.signingKey == nil {
+            // The modules hold the key read when they were made: make it, then make them again.
+            try SigningKey.create(at: configuration.signingKeyPath)
+            modules = try Modules(configuration: configuration, database: database)
+        }
         let system = AuditContext.system
         let password = SecretToken.generate(prefix: "").prefix(16).description
         var lines = ["Demo lab created.", "", "Staff (all with the password \(password)):"]

@@ -31,9 +31,13 @@ struct Modules {
     let measurements: MeasurementStore
     let certification: ReviewAndSigning
     let certificates: CertificateStore
-    let signingKeyPath: URL
+    let signingKey: SigningKey?
 
     init(configuration: AppConfiguration, database: Database) throws {
+        // Read and checked once: start-up fails here, naming the file, when the key is unreadable or invalid or its
+        // folder is writable by others; a missing key leaves signing refused (503) until one is made and the server restarts.
+        let signingKey = try SigningKey.load(from: configuration.signingKeyPath)
+        self.signingKey = signingKey
         let hasher = PasswordHasher(cost: configuration.bcryptCost)
         self.database = database
         self.staff = StaffStore(database: database, hasher: hasher)
@@ -78,10 +82,9 @@ struct Modules {
                 orders: orders, catalogue: catalogue, customers: customers, staff: staff, authorizations: authorizations
             ),
             receipt: ModuleWiring.receipt(samples),
-            renderer: renderer, signingKeyPath: configuration.signingKeyPath,
+            renderer: renderer, signingKey: signingKey,
             laboratory: (configuration.lab.name, configuration.lab.address, configuration.lab.accreditation), publicBaseURL: configuration.publicBaseURL
         )
-        self.signingKeyPath = configuration.signingKeyPath
         self.measurements = MeasurementStore(dependencies: dependencies)
         self.certification = ReviewAndSigning(dependencies: dependencies, measurements: measurements)
         self.certificates = CertificateStore(dependencies: dependencies)
@@ -94,7 +97,7 @@ struct Modules {
     /// Routes open to anyone.
     func addOpenRoutes(to group: RouterGroup<AppRequestContext>) {
         AuthController(sessions: sessions).addOpenRoutes(to: group)
-        CertificateController(certificates: certificates, signingKeyPath: signingKeyPath).addOpenRoutes(to: group)
+        CertificateController(certificates: certificates, signingKey: signingKey).addOpenRoutes(to: group)
     }
 
     /// Routes that need an authenticated caller.
@@ -112,7 +115,7 @@ struct Modules {
         BookingController(bookings: bookings).addRoutes(to: group)
         JobController(jobs: jobs).addRoutes(to: group)
         CertificationController(measurements: measurements, workflow: certification, database: database).addRoutes(to: group)
-        CertificateController(certificates: certificates, signingKeyPath: signingKeyPath).addRoutes(to: group)
+        CertificateController(certificates: certificates, signingKey: signingKey).addRoutes(to: group)
         InvoiceController(billing: billing, documents: invoiceDocuments).addRoutes(to: group)
     }
 

@@ -108,3 +108,11 @@ public struct APIResponse: Sendable {
         return errors.compactMap { $0["field"]?.stringValue }
     }
 }
+
+extension APIResponse {
+    /// The document headers (`DocumentHeaders`) this response lacks or carries with another value: empty for a
+    /// properly served certificate, label, invoice, credit note or export.
+    public var missingDocumentHeaders: [String] {
+        DocumentHeaders.all.compactMap { name, value in headers[name] == value ? nil : "\(name): \(headers[name] ?? "absent")" }
+    }
+}

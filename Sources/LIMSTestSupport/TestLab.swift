@@ -1,4 +1,5 @@
 import Accounts
+import Certification
 import Foundation
 import Hummingbird
 import HummingbirdTesting
@@ -27,7 +28,9 @@ public struct TestLab: Sendable {
     /// Runs `body` against a fresh lab. Every call makes its own application, pool and database. The application
     /// migrates as the owner (`existingDatabase`, or the test superuser) and serves as the runtime role (`runtime`,
     /// or `TestDatabase.runtimeUser` on the same database).
+    /// With `signingKey`, the lab's signing key is made before the server starts (the server reads it once, at start-up).
     public static func run<T: Sendable>(
+        signingKey: Bool = false,
         customize: @Sendable (inout AppConfiguration) -> Void = { _ in },
         on existingDatabase: DatabaseURL? = nil,
         runtime existingRuntime: DatabaseURL? = nil,
@@ -38,18 +41,20 @@ public struct TestLab: Sendable {
         var configuration = AppConfiguration(
             host: "127.0.0.1", port: 0, database: existingRuntime ?? TestDatabase.runtime(ownerURL), migrationDatabase: ownerURL, logLevel: .warning, bcryptCost: 4,
             projectRoot: TestDatabase.projectRoot,
-            signingKeyPath: FileManager.default.temporaryDirectory.appendingPathComponent("calibra-test-key-\(UUID().uuidString).pem"),
+            signingKeyPath: FileManager.default.temporaryDirectory.appendingPathComponent("calibra-test-keys-\(UUID().uuidString)/signing-key.pem"),
             publicBaseURL: "https://lims.test"
         )
         customize(&configuration)
         let finalConfiguration = configuration
+        // The lab's key folder (if a test made one) is a throwaway: remove it whatever the outcome.
+        let keyFolder = finalConfiguration.signingKeyPath.deletingLastPathComponent()
+        defer { if keyFolder.lastPathComponent.hasPrefix("calibra-test-keys-") { try? FileManager.default.removeItem(at: keyFolder) } }
+        if signingKey { try SigningKey.create(at: finalConfiguration.signingKeyPath) }
         let app = try await buildApplication(finalConfiguration)
         let url = finalConfiguration.database
         let fixtures = PostgresClient(configuration: url.clientConfiguration, backgroundLogger: Logger(label: "calibra.fixtures"))
         let database = Database(client: fixtures, logger: Logger(label: "calibra.fixtures"))
         let staff = StaffStore(database: database, hasher: PasswordHasher(cost: 4))
-        // The lab's signing key (if a test made one) is a throwaway: remove it whatever the outcome.
-        defer { try? FileManager.default.removeItem(at: finalConfiguration.signingKeyPath) }
         return try await app.test(.router) { client in
             try await withThrowingTaskGroup(of: T?.self) { group in
                 group.addTask {

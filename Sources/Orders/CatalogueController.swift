@@ -36,7 +36,7 @@ public struct CatalogueController: Sendable {
     }
 
     func list(_ request: Request, context: AuthenticatedContext) async throws -> Page<Service> {
-        Page(items: try await catalogue.list(), nextCursor: nil)
+        try Page(slicing: try await catalogue.list(), page: PageRequest(request))
     }
 
     func create(_ request: Request, context: AuthenticatedContext) async throws -> EditedResponse<Service> {

@@ -265,11 +265,29 @@ public struct OrderStore: Sendable {
 
     /// Items by serial number (for look-up at reception), optionally confined to one customer.
     public func items(serialNumber: String, scope: UUID?) async throws -> [OrderItem] {
+        try await items(serialNumber: serialNumber, scope: scope, after: 0, limit: nil).map(\.item)
+    }
+
+    /// Items whose instrument has `serialNumber`, in order of submission, at most `limit` of them after `after`, the
+    /// keyset position (`orders.seq` × 1 000 000 + line number; an order has at most 200 lines) of the previous page's last.
+    public func items(serialNumber: String, scope: UUID?, after: Int64, limit: Int?) async throws -> [(position: Int64, item: OrderItem)] {
         let rows = try await database.client.query(
-            "\(unescaped: Self.itemSelect) WHERE i.serial_number = \(serialNumber) AND (\(scope)::uuid IS NULL OR item_order.customer_id = \(scope)) ORDER BY item_order.seq, i.line_number",
+            """
+            SELECT item_order.seq::bigint * 1000000 + i.line_number, i.id FROM order_items i JOIN orders item_order ON item_order.id = i.order_id
+            WHERE i.serial_number = \(serialNumber) AND (\(scope)::uuid IS NULL OR item_order.customer_id = \(scope))
+              AND item_order.seq::bigint * 1000000 + i.line_number > \(after)
+            ORDER BY item_order.seq, i.line_number LIMIT \(limit)
+            """,
             logger: database.logger
         )
-        return try await Self.decodeItems(rows)
+        var found: [(position: Int64, id: UUID)] = []
+        for try await (position, id) in rows.decode((Int64, UUID).self) { found.append((position, id)) }
+        guard !found.isEmpty else { return [] }
+        let items = try await database.client.query(
+            "\(unescaped: Self.itemSelect) WHERE i.id = ANY(\(found.map(\.id)))", logger: database.logger
+        )
+        let byId = Dictionary(uniqueKeysWithValues: try await Self.decodeItems(items).map { ($0.id, $0) })
+        return found.compactMap { entry in byId[entry.id].map { (entry.position, $0) } }
     }
 
     func items(orderIds: [UUID], on connection: PostgresConnection) async throws -> [UUID: [OrderItem]] {

@@ -3,7 +3,7 @@ import HTTPTypes
 import Hummingbird
 import LIMSCore
 
-/// Sample tracking: receipt, moves, holds, rejection and return by staff; reading by staff and the owning customer;
+/// Sample tracking: receipt, moves, holds, rejection and return by receptionists and admins; reading by staff and the owning customer;
 /// printable labels for staff.
 public struct SampleController: Sendable {
     let samples: SampleStore
@@ -45,7 +45,7 @@ public struct SampleController: Sendable {
     }
 
     func receive(_ request: Request, context: AuthenticatedContext) async throws -> SampleItem {
-        _ = try context.principal.requireStaff(.receptionist, .admin)
+        _ = try Self.requireCustodian(context)
         let id = try context.parameters.require("id", as: UUID.self)
         let input = try await request.decode(as: ReceiveRequest.self, context: context)
         var validator = Validator()
@@ -58,7 +58,7 @@ public struct SampleController: Sendable {
     }
 
     func move(_ request: Request, context: AuthenticatedContext) async throws -> SampleItem {
-        _ = try context.principal.requireStaff()
+        _ = try Self.requireCustodian(context)
         let id = try context.parameters.require("id", as: UUID.self)
         let input = try await request.decode(as: MoveRequest.self, context: context)
         var validator = Validator()
@@ -68,14 +68,14 @@ public struct SampleController: Sendable {
     }
 
     func hold(_ request: Request, context: AuthenticatedContext) async throws -> SampleItem {
-        _ = try context.principal.requireStaff()
+        _ = try Self.requireCustodian(context)
         let id = try context.parameters.require("id", as: UUID.self)
         let reason = try await Self.requireReason(request, context: context)
         return try await samples.hold(itemId: id, reason: reason, audit: context.audit)
     }
 
     func resume(_ request: Request, context: AuthenticatedContext) async throws -> SampleItem {
-        _ = try context.principal.requireStaff()
+        _ = try Self.requireCustodian(context)
         let id = try context.parameters.require("id", as: UUID.self)
         let input = try await request.decodeIfPresent(as: ReasonRequest.self, context: context)
         var validator = Validator()
@@ -85,14 +85,14 @@ public struct SampleController: Sendable {
     }
 
     func reject(_ request: Request, context: AuthenticatedContext) async throws -> SampleItem {
-        _ = try context.principal.requireStaff()
+        _ = try Self.requireCustodian(context)
         let id = try context.parameters.require("id", as: UUID.self)
         let reason = try await Self.requireReason(request, context: context)
         return try await samples.reject(itemId: id, reason: reason, audit: context.audit)
     }
 
     func returnToOwner(_ request: Request, context: AuthenticatedContext) async throws -> SampleItem {
-        _ = try context.principal.requireStaff()
+        _ = try Self.requireCustodian(context)
         let id = try context.parameters.require("id", as: UUID.self)
         let input = try await request.decode(as: ReturnRequest.self, context: context)
         var validator = Validator()
@@ -111,7 +111,7 @@ public struct SampleController: Sendable {
         return try await samples.custody(itemId: id, scope: context.principal.customerScope, page: PageRequest(request))
     }
 
-    /// `GET /v1/items?serialNumber=&number=`: at least one of the two; the answer is one page with every match.
+    /// `GET /v1/items?serialNumber=&number=&limit=&cursor=`: at least one of the two; paged like every list.
     func find(_ request: Request, context: AuthenticatedContext) async throws -> Page<SampleItem> {
         let query = request.query
         let serialNumber = query["serialNumber"].flatMap { $0.isEmpty ? nil : $0 }
@@ -122,8 +122,7 @@ public struct SampleController: Sendable {
                 FieldIssue(field: "number", message: "give serialNumber or number"),
             ])
         }
-        let items = try await samples.find(serialNumber: serialNumber, number: number, scope: context.principal.customerScope)
-        return Page(items: items, nextCursor: nil)
+        return try await samples.find(serialNumber: serialNumber, number: number, scope: context.principal.customerScope, page: PageRequest(request))
     }
 
     /// The printable label. A customer asking for another customer's item gets 404, like every other read; for its
@@ -133,9 +132,13 @@ public struct SampleController: Sendable {
         if let scope = context.principal.customerScope { _ = try await samples.item(id: id, scope: scope) }
         _ = try context.principal.requireStaff()
         let html = try await samples.label(itemId: id)
-        return Response(
-            status: .ok, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: html))
-        )
+        return DocumentFormat.document(html, contentType: "text/html; charset=utf-8")
+    }
+
+    /// Custody of an instrument (receipt, moves, holds, resumption, rejection, return) is the reception's: only a
+    /// receptionist or an admin may change it; any other role gets 403.
+    static func requireCustodian(_ context: AuthenticatedContext) throws -> StaffPrincipal {
+        try context.principal.requireStaff(.receptionist, .admin)
     }
 
     static func requireReason(_ request: Request, context: AuthenticatedContext) async throws -> String {

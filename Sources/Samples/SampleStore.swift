@@ -268,32 +268,34 @@ public struct SampleStore: Sendable {
         return item
     }
 
-    /// Items by the instrument's serial number and/or lab number; a customer finds only its own.
-    public func find(serialNumber: String?, number: String?, scope: UUID?) async throws -> [SampleItem] {
-        var candidates: [OrderItem]?
-        if let serialNumber { candidates = try await orders.items(serialNumber: serialNumber, scope: scope) }
-        return try await database.connection { connection in
-            if let number {
+    /// Items by the instrument's serial number and/or lab number; a customer finds only its own. By serial number,
+    /// in order of submission, one page at a time; a lab number names at most one item (one page, no cursor).
+    public func find(serialNumber: String?, number: String?, scope: UUID?, page: PageRequest) async throws -> Page<SampleItem> {
+        if let number {
+            let found: SampleItem? = try await database.connection { connection in
                 let rows = try await connection.query("SELECT item_id FROM item_receipts WHERE number = \(number)", logger: logger)
-                var ids: Set<UUID> = []
-                for try await id in rows.decode(UUID.self) { ids.insert(id) }
-                if let current = candidates {
-                    candidates = current.filter { ids.contains($0.id) }
-                } else {
-                    var found: [OrderItem] = []
-                    for id in ids { if let item = try await orders.item(id: id, on: connection) { found.append(item) } }
-                    candidates = found
-                }
+                for try await id in rows.decode(UUID.self) { return try await item(id: id, on: connection) }
+                return nil
             }
+            guard let found, scope == nil || found.customerId == scope, serialNumber == nil || found.instrument.serialNumber == serialNumber else {
+                return Page(items: [], nextCursor: nil)
+            }
+            return Page(items: [found], nextCursor: nil)
+        }
+        guard let serialNumber else { return Page(items: [], nextCursor: nil) }
+        let after = try page.cursorValue() ?? 0
+        let candidates = try await orders.items(serialNumber: serialNumber, scope: scope, after: after, limit: page.limit + 1)
+        let fetched: [(position: Int64, item: SampleItem)] = try await database.connection { connection in
             var orderCache: [UUID: Order] = [:]
-            var result: [SampleItem] = []
-            for item in candidates ?? [] {
+            var result: [(position: Int64, item: SampleItem)] = []
+            for (position, item) in candidates {
                 if orderCache[item.orderId] == nil { orderCache[item.orderId] = try await orders.order(id: item.orderId, on: connection) }
                 guard let order = orderCache[item.orderId], scope == nil || order.customerId == scope else { continue }
-                result.append(Self.view(item, order: order, receipt: try await receipt(itemId: item.id, on: connection)))
+                result.append((position, Self.view(item, order: order, receipt: try await receipt(itemId: item.id, on: connection))))
             }
             return result
         }
+        return Page(fetched: fetched, limit: page.limit) { $0.position }.map { $0.item }
     }
 
     /// The chain of custody of an item, oldest first, keyset-paged; for staff and the owning customer.

@@ -44,8 +44,8 @@ public struct BookingController: Sendable {
     }
 
     func cancel(_ request: Request, context: AuthenticatedContext) async throws -> HTTPResponse.Status {
-        _ = try context.principal.requireStaff()
-        try await bookings.cancel(id: try context.parameters.require("id", as: UUID.self), audit: context.audit)
+        let staff = try context.principal.requireStaff()
+        try await bookings.cancel(id: try context.parameters.require("id", as: UUID.self), by: staff, audit: context.audit)
         return .noContent
     }
 }

@@ -135,12 +135,16 @@ public struct BookingStore: Sendable {
     }
 
     /// Cancels a booking, freeing its slot; 409 when it is already cancelled.
-    public func cancel(id: UUID, audit: AuditContext) async throws {
+    /// Cancels a live booking. Only the staff member who made it, or an admin, may (403 for anyone else).
+    public func cancel(id: UUID, by staff: StaffPrincipal, audit: AuditContext) async throws {
         try await database.transaction { connection in
             let rows = try await connection.query(
                 "SELECT \(unescaped: Self.columns) FROM equipment_bookings WHERE id = \(id) FOR UPDATE", logger: logger
             )
             guard let before = try await Self.decode(rows).first else { throw Problem.notFound("Booking") }
+            guard before.bookedBy == staff.id || staff.roles.contains(.admin) else {
+                throw Problem.forbidden("A booking is cancelled only by the person who made it or an admin.")
+            }
             if before.cancelledAt != nil { throw Problem.illegalTransition("booking", from: "cancelled", action: "cancel") }
             let updated = try await connection.query(
                 """

@@ -50,7 +50,8 @@ struct DatabaseOptions: ParsableArguments {
         let databases = try resolveDatabases()
         var configuration = AppConfiguration(
             host: host, port: port, database: databases.runtime, migrationDatabase: databases.migration, logLevel: level, bcryptCost: cost,
-            projectRoot: ProjectRoot.locate(), signingKeyPath: SigningKeyLocation.default(), publicBaseURL: environment["LIMS_PUBLIC_URL"]
+            projectRoot: ProjectRoot.locate(), signingKeyPath: SigningKeyLocation.default(), publicBaseURL: environment["LIMS_PUBLIC_URL"],
+            http: try Self.httpLimits(environment)
         )
         if let text = environment["LIMS_IDEMPOTENCY_RETENTION"], !text.isEmpty {
             guard let retention = DurationText.parse(text), retention >= .seconds(24 * 3600) else {
@@ -65,6 +66,12 @@ struct DatabaseOptions: ParsableArguments {
             configuration.sweepInterval = interval
         }
         return configuration
+    }
+}
+
+extension DatabaseOptions {
+    static func httpLimits(_ environment: [String: String]) throws -> HTTPLimits {
+        do { return try HTTPLimits(environment: environment) } catch let error as HTTPLimitsError { throw ValidationError(error.description) }
     }
 }
 

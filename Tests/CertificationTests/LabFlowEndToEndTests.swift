@@ -15,8 +15,7 @@ import Testing
 @Suite("The whole lab flow, order to verified certificate")
 struct LabFlowEndToEndTests {
     @Test func orderToSignedCertificateThatAnyoneCanVerify() async throws {
-        try await TestLab.run { lab in
-            try SigningKey.create(at: lab.configuration.signingKeyPath)
+        try await TestLab.run(signingKey: true) { lab in
             let flow = try await LabFlow.prepare(lab)
             let api = lab.api
 
@@ -124,7 +123,7 @@ struct LabFlowEndToEndTests {
                 orders: OrderStore(database: database, catalogue: catalogue, customers: customers), catalogue: catalogue, customers: customers,
                 staff: StaffStore(database: database, hasher: PasswordHasher(cost: 4)), authorizations: AuthorizationStore(database: database)
             ),
-            receipt: { _, _ in nil }, renderer: try renderer(), signingKeyPath: lab.configuration.signingKeyPath,
+            receipt: { _, _ in nil }, renderer: try renderer(), signingKey: nil,
             laboratory: ("", "", ""), publicBaseURL: lab.configuration.publicBaseURL
         )
     }

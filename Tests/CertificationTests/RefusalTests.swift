@@ -9,8 +9,7 @@ import Testing
 @Suite("Certification refuses what a lab must not do")
 struct RefusalTests {
     @Test func performerMayNeitherReviewNorSignOwnWork() async throws {
-        try await TestLab.run { lab in
-            try SigningKey.create(at: lab.configuration.signingKeyPath)
+        try await TestLab.run(signingKey: true) { lab in
             let flow = try await LabFlow.prepare(lab)
             // The technician also holds reviewer and signatory roles and authorisations: still refused.
             try await lab.api.put("/v1/jobs/\(flow.jobId)/measurements", token: flow.technician.token, json: flow.measurementBody()).expect(.ok)
@@ -40,8 +39,7 @@ struct RefusalTests {
     }
 
     @Test func unauthorisedSignatoryIsRefused() async throws {
-        try await TestLab.run { lab in
-            try SigningKey.create(at: lab.configuration.signingKeyPath)
+        try await TestLab.run(signingKey: true) { lab in
             let flow = try await LabFlow.prepare(lab)
             try await flow.measureSubmitReview()
             let unauthorised = try await lab.staff(["signatory"])
@@ -97,8 +95,7 @@ struct RefusalTests {
     }
 
     @Test func failedVerificationBecomesAResultNoticeListingTheFailingPoints() async throws {
-        try await TestLab.run { lab in
-            try SigningKey.create(at: lab.configuration.signingKeyPath)
+        try await TestLab.run(signingKey: true) { lab in
             let flow = try await LabFlow.prepare(lab, kind: "verification", mpe: "0.005")
             try await flow.measureSubmitReview()
             let signed = try await lab.api.post("/v1/jobs/\(flow.jobId)/sign", token: flow.signatory.token)
@@ -111,8 +108,7 @@ struct RefusalTests {
     }
 
     @Test func passedVerificationStatesItsValidUntilDate() async throws {
-        try await TestLab.run { lab in
-            try SigningKey.create(at: lab.configuration.signingKeyPath)
+        try await TestLab.run(signingKey: true) { lab in
             let flow = try await LabFlow.prepare(lab, kind: "verification", mpe: "0.05")
             try await flow.measureSubmitReview()
             let signed = try await lab.api.post("/v1/jobs/\(flow.jobId)/sign", token: flow.signatory.token)

@@ -31,6 +31,7 @@ struct LabelTests {
             let label = try await lab.api.get("/v1/items/\(item)/label", token: receptionist.token)
             try label.expect(.ok)
             #expect(label.headers[.contentType] == "text/html; charset=utf-8")
+            #expect(label.missingDocumentHeaders == [])
             let html = label.text
             #expect(html.contains("@page { size: 62mm 29mm; margin: 0 }"))
             for forbidden in ["<script", "src=", "href=", "url(", "<link", "@import"] {
