@@ -32,12 +32,17 @@ struct Modules {
     let certification: ReviewAndSigning
     let certificates: CertificateStore
     let signingKeyPath: URL
+    let sourceAddress: SourceAddress
 
     init(configuration: AppConfiguration, database: Database) throws {
         let hasher = PasswordHasher(cost: configuration.bcryptCost)
+        let policy = try PasswordPolicy(resourcesDirectory: configuration.resourcesDirectory)
         self.database = database
-        self.staff = StaffStore(database: database, hasher: hasher)
-        self.sessions = SessionStore(database: database, hasher: hasher)
+        self.staff = StaffStore(database: database, hasher: hasher, policy: policy)
+        self.sessions = SessionStore(database: database, hasher: hasher, policy: policy, throttle: configuration.signInThrottle)
+        self.sourceAddress = SourceAddress(trustedProxyHeader: configuration.trustedProxyHeader)
+        // The decoy hash for unknown emails, at the real cost, made now rather than on the first sign-in.
+        Task { _ = try? await hasher.decoyHash() }
         self.customers = CustomerStore(database: database)
         self.apiKeys = APIKeyStore(database: database)
         self.authorizations = AuthorizationStore(database: database)
@@ -94,13 +99,13 @@ struct Modules {
 
     /// Routes open to anyone.
     func addOpenRoutes(to group: RouterGroup<AppRequestContext>) {
-        AuthController(sessions: sessions).addOpenRoutes(to: group)
+        AuthController(sessions: sessions, sourceAddress: sourceAddress).addOpenRoutes(to: group)
         CertificateController(certificates: certificates, signingKeyPath: signingKeyPath).addOpenRoutes(to: group)
     }
 
     /// Routes that need an authenticated caller.
     func addRoutes(to group: RouterGroup<AuthenticatedContext>) {
-        AuthController(sessions: sessions).addRoutes(to: group)
+        AuthController(sessions: sessions, sourceAddress: sourceAddress).addRoutes(to: group)
         UserController(staff: staff, authorizations: authorizations, serviceExists: serviceExists).addRoutes(to: group)
         CustomerController(customers: customers, apiKeys: apiKeys).addRoutes(to: group)
         AuditController(database: database).addRoutes(to: group)

@@ -21,9 +21,11 @@ public struct TestLab: Sendable {
     public static let password = "correct horse battery"
 
     /// Runs `body` against a fresh lab. Every call makes its own application, pool and database.
+    /// `testing` is `.router` (no socket) by default; `.live` serves on a loopback port, for what needs a real peer.
     public static func run<T: Sendable>(
         customize: @Sendable (inout AppConfiguration) -> Void = { _ in },
         on existingDatabase: DatabaseURL? = nil,
+        testing: TestingSetup = .router,
         _ body: @escaping @Sendable (TestLab) async throws -> T
     ) async throws -> T {
         let url: DatabaseURL
@@ -38,10 +40,11 @@ public struct TestLab: Sendable {
         let app = try await buildApplication(finalConfiguration)
         let fixtures = PostgresClient(configuration: url.clientConfiguration, backgroundLogger: Logger(label: "calibra.fixtures"))
         let database = Database(client: fixtures, logger: Logger(label: "calibra.fixtures"))
-        let staff = StaffStore(database: database, hasher: PasswordHasher(cost: 4))
+        let policy = try PasswordPolicy(resourcesDirectory: finalConfiguration.resourcesDirectory)
+        let staff = StaffStore(database: database, hasher: PasswordHasher(cost: 4), policy: policy)
         // The lab's signing key (if a test made one) is a throwaway: remove it whatever the outcome.
         defer { try? FileManager.default.removeItem(at: finalConfiguration.signingKeyPath) }
-        return try await app.test(.router) { client in
+        return try await app.test(testing) { client in
             try await withThrowingTaskGroup(of: T?.self) { group in
                 group.addTask {
                     await fixtures.run()

@@ -32,10 +32,12 @@ struct DatabaseOptions: ParsableArguments {
         let environment = ProcessInfo.processInfo.environment
         let level = (logLevel ?? environment["LOG_LEVEL"]).flatMap { Logger.Level(rawValue: $0) } ?? .info
         let cost = environment["LIMS_BCRYPT_COST"].flatMap(UInt8.init) ?? 12
-        return AppConfiguration(
+        var configuration = AppConfiguration(
             host: host, port: port, database: try resolveDatabase(), logLevel: level, bcryptCost: cost,
             projectRoot: ProjectRoot.locate(), signingKeyPath: SigningKeyLocation.default(), publicBaseURL: environment["LIMS_PUBLIC_URL"]
         )
+        configuration.trustedProxyHeader = environment["LIMS_TRUSTED_PROXY_HEADER"].flatMap { $0.isEmpty ? nil : $0 }
+        return configuration
     }
 }
 

@@ -30,7 +30,8 @@ struct User: AsyncParsableCommand {
             let roleNames = roles.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
             let user = try await withDatabase(configuration) { [email, name] db in
                 try await Migrator(directory: configuration.migrationsDirectory).migrate(client: db.client, logger: db.logger)
-                let store = StaffStore(database: db, hasher: PasswordHasher(cost: configuration.bcryptCost))
+                let policy = try PasswordPolicy(resourcesDirectory: configuration.resourcesDirectory)
+                let store = StaffStore(database: db, hasher: PasswordHasher(cost: configuration.bcryptCost), policy: policy)
                 do {
                     return try await store.create(.init(email: email, name: name, roles: roleNames, password: password), audit: .system)
                 } catch let problem as Problem {

@@ -116,7 +116,7 @@ struct LabFlowEndToEndTests {
         return CertificationDependencies(
             database: database, jobs: .init(database: database, authorizations: authorizations), equipment: .init(database: database),
             orders: .init(database: database, catalogue: .init(database: database), customers: .init(database: database)),
-            catalogue: .init(database: database), customers: .init(database: database), staff: .init(database: database, hasher: .init(cost: 4)),
+            catalogue: .init(database: database), customers: .init(database: database), staff: .init(database: database, hasher: .init(cost: 4), policy: .init(commonPasswords: [])),
             authorizations: authorizations, receipt: { _, _ in nil }, renderer: try renderer(), signingKeyPath: lab.configuration.signingKeyPath,
             laboratory: ("", "", ""), publicBaseURL: lab.configuration.publicBaseURL
         )
