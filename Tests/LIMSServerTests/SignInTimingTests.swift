@@ -38,24 +38,39 @@ struct SignInTimingTests {
             _ = try await time(knownEmail, expecting: .unauthorized)
             _ = try await time(lockedEmail, expecting: .tooManyRequests)
 
-            var knownTimes: [Duration] = []
-            var unknownTimes: [Duration] = []
-            var lockedTimes: [Duration] = []
-            for index in 0..<10 {
-                knownTimes.append(try await time(knownEmail, expecting: .unauthorized))
-                unknownTimes.append(try await time("nobody-\(index)@lab.test", expecting: .unauthorized))
-                lockedTimes.append(try await time(lockedEmail, expecting: .tooManyRequests))
-            }
             func median(_ times: [Duration]) -> Double {
                 let sorted = times.sorted()
                 let seconds = { (duration: Duration) in Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18 }
                 return (seconds(sorted[4]) + seconds(sorted[5])) / 2
             }
-            let medians = [median(knownTimes), median(unknownTimes), median(lockedTimes)]
-            let fastest = try #require(medians.min())
-            let slowest = try #require(medians.max())
-            #expect(fastest > 0.005, "bcrypt at cost 10 must dominate: \(medians)")
-            #expect(slowest <= fastest * 1.2, "known, unknown, locked medians (s): \(medians)")
+            /// One round: medians of 10 each, known, unknown and locked interleaved.
+            func round() async throws -> [Double] {
+                var knownTimes: [Duration] = []
+                var unknownTimes: [Duration] = []
+                var lockedTimes: [Duration] = []
+                for index in 0..<10 {
+                    knownTimes.append(try await time(knownEmail, expecting: .unauthorized))
+                    unknownTimes.append(try await time("nobody-\(UUID().uuidString.prefix(8))-\(index)@lab.test", expecting: .unauthorized))
+                    lockedTimes.append(try await time(lockedEmail, expecting: .tooManyRequests))
+                }
+                return [median(knownTimes), median(unknownTimes), median(lockedTimes)]
+            }
+            // bcrypt runs on the process-wide thread pool, which the suites running beside this one also load, so one
+            // round can be swamped by their work. A real difference (the old decoy at cost 4 made an unknown email
+            // about 250 times faster) shows in every round; contention from other tests does not, so up to three
+            // rounds are measured and one within 20 % is required.
+            var rounds: [[Double]] = []
+            for _ in 0..<3 {
+                let medians = try await round()
+                rounds.append(medians)
+                let fastest = try #require(medians.min())
+                let slowest = try #require(medians.max())
+                #expect(fastest > 0.005, "bcrypt at cost 10 must dominate: \(medians)")
+                if slowest <= fastest * 1.2 { break }
+            }
+            let last = try #require(rounds.last)
+            let within = try #require(last.max()) <= (try #require(last.min())) * 1.2
+            #expect(within, "known, unknown, locked medians (s) per round: \(rounds)")
         }
     }
 }
