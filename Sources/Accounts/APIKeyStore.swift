@@ -7,6 +7,7 @@ import PostgresNIO
 public struct APIKeySummary: Codable, Sendable {
     public var id: UUID
     public var customerId: UUID
+    /// A public tag naming the key (`key-` and the last 8 hex digits of its id): never any part of the secret.
     public var prefix: String
     public var label: String?
     public var createdAt: Date
@@ -32,12 +33,13 @@ public struct APIKeyStore: Sendable {
     /// Issues a key for an existing customer (404 otherwise). The returned `key` is never shown again.
     public func issue(customerId: UUID, label: String?, audit: AuditContext) async throws -> IssuedKey {
         let key = SecretToken.generate(prefix: SecretToken.apiKeyPrefix)
-        let prefix = String(key.prefix(10))
+        let id = UUID()
+        let prefix = Self.publicTag(for: id)
         return try await database.transaction { connection in
             let rows = try await connection.query(
                 """
-                INSERT INTO api_keys (customer_id, prefix, key_hash, label)
-                SELECT id, \(prefix), \(SecretToken.hash(key)), \(label) FROM customers WHERE id = \(customerId)
+                INSERT INTO api_keys (id, customer_id, prefix, key_hash, label)
+                SELECT \(id), id, \(prefix), \(SecretToken.hash(key)), \(label) FROM customers WHERE id = \(customerId)
                 RETURNING id, created_at
                 """,
                 logger: database.logger
@@ -53,6 +55,12 @@ public struct APIKeyStore: Sendable {
             )
             return issued
         }
+    }
+
+    /// The listed, non-secret name of a key: derived from its id, which is public, never from the secret.
+    /// Migration 0011 gave keys issued before it the same form.
+    static func publicTag(for id: UUID) -> String {
+        "key-" + id.uuidString.replacingOccurrences(of: "-", with: "").suffix(8).lowercased()
     }
 
     /// Revokes a key; it answers 401 from the next request on. Revoking twice is a 409.

@@ -3,20 +3,25 @@ import LIMSCore
 import Logging
 import PostgresNIO
 
-/// Staff sign-in: password check with per-account throttling, opaque session tokens, sign-out.
-/// Owns `staff_sessions` and the throttling columns of `staff_users`.
+/// Staff sign-in: throttled password check, opaque session tokens, sign-out, password change.
+/// Owns `staff_sessions`; throttling is ``SignInThrottle``'s.
 public struct SessionStore: Sendable {
     let database: Database
     let hasher: PasswordHasher
+    let policy: PasswordPolicy
+    /// The shared sign-in throttle (per email and per source address).
+    public let throttle: SignInThrottle
     /// How long a session lasts.
     public let sessionLifetime: Duration
-    /// Consecutive failures that lock an account, and for how long.
-    public let maxFailedLogins = 5
-    public let lockout: Duration = .seconds(15 * 60)
 
-    public init(database: Database, hasher: PasswordHasher, sessionLifetime: Duration = .seconds(12 * 3600)) {
+    public init(
+        database: Database, hasher: PasswordHasher, policy: PasswordPolicy, throttle: SignInThrottle.Settings = .init(),
+        sessionLifetime: Duration = .seconds(12 * 3600)
+    ) {
         self.database = database
         self.hasher = hasher
+        self.policy = policy
+        self.throttle = SignInThrottle(database: database, settings: throttle)
         self.sessionLifetime = sessionLifetime
     }
 
@@ -26,84 +31,72 @@ public struct SessionStore: Sendable {
         public var user: StaffPrincipal
     }
 
-    /// Checks the password and opens a session. Wrong credentials are 401 whichever part was wrong;
-    /// an account locked after repeated failures is 429 with `Retry-After`.
-    public func login(email: String, password: String, requestId: String) async throws -> Session {
-        let logger = database.logger
+    /// Checks the password and opens a session. Wrong password, unknown email and inactive account are the same
+    /// 401; a locked email or source address is 429 with `Retry-After`. Every path reserves its attempt first and
+    /// then runs exactly one bcrypt check at the real cost (against the decoy hash for an unknown email, and also
+    /// for a locked email), so wrong, unknown and locked cannot be told apart by timing. Only a refused source
+    /// address skips bcrypt: that decision is taken before the email is looked at, so it reveals nothing about it,
+    /// and a flood from one address then costs no bcrypt time.
+    public func login(email: String, password: String, sourceAddress: String, requestId: String) async throws -> Session {
+        let email = SignInThrottle.normalise(email: email)
+        let decision = try await throttle.reserve(email: email, address: sourceAddress)
+        let account = try await account(email: email)
+        let attempt = SignInAttempt(email: email, userId: account?.principal.id, sourceAddress: sourceAddress, requestId: requestId)
+        if case .refused(.address, _) = decision { try await refuse(attempt, decision: decision) }
+        let matches = try await hasher.verify(password, hashOrDecoy: account?.passwordHash)
+
+        guard case .proceed(let number, let locksEmail, let locksAddress) = decision else {
+            try await refuse(attempt, decision: decision)
+        }
+        guard matches, let account, account.active else {
+            let reason = account == nil ? "unknown_email" : account?.active == false ? "inactive" : "wrong_password"
+            try await recordFailure(attempt, reason: reason, number: number, locksEmail: locksEmail, locksAddress: locksAddress)
+            throw Problem.unauthorized("The email or password is wrong.")
+        }
+        try await throttle.succeeded(email: email, address: sourceAddress)
+        return try await open(for: account.principal, requestId: requestId)
+    }
+
+    /// A staff account as sign-in needs it.
+    struct Account {
+        var principal: StaffPrincipal
+        var passwordHash: String
+        var active: Bool
+    }
+
+    func account(email: String) async throws -> Account? {
         let rows = try await database.client.query(
-            """
-            SELECT id, email, name, roles, password_hash, active,
-                   ceil(extract(epoch FROM locked_until - now()))::int
-            FROM staff_users WHERE lower(email) = lower(\(email))
-            """,
-            logger: logger
+            "SELECT id, email, name, roles, password_hash, active FROM staff_users WHERE lower(email) = \(email)", logger: database.logger
         )
-        var found: (UUID, String, String, [String], String, Bool, Int?)?
-        for try await row in rows.decode((UUID, String, String, [String], String, Bool, Int?).self) { found = row }
+        for try await (id, email, name, roles, hash, active) in rows.decode((UUID, String, String, [String], String, Bool).self) {
+            let principal = StaffPrincipal(id: id, email: email, name: name, roles: Set(try StaffStore.roles(roles)))
+            return Account(principal: principal, passwordHash: hash, active: active)
+        }
+        return nil
+    }
 
-        guard let (id, storedEmail, name, roles, hash, active, lockedFor) = found else {
-            _ = try await hasher.verify(password, hash: PasswordHasher.decoyHash)
-            throw Problem.unauthorized("The email or password is wrong.")
-        }
-        if let lockedFor, lockedFor > 0 {
-            throw Problem(
-                status: .tooManyRequests,
-                detail: "Too many failed sign-ins for this account; try again in \(lockedFor) seconds.",
-                headers: [.retryAfter: String(lockedFor)]
-            )
-        }
-        guard try await hasher.verify(password, hash: hash), active else {
-            try await recordFailure(userId: id, requestId: requestId)
-            throw Problem.unauthorized("The email or password is wrong.")
-        }
-
-        let principal = StaffPrincipal(id: id, email: storedEmail, name: name, roles: Set(try StaffStore.roles(roles)))
+    /// Opens a session for a user whose password was just checked, and audits it.
+    func open(for principal: StaffPrincipal, requestId: String) async throws -> Session {
         let token = SecretToken.generate(prefix: SecretToken.sessionPrefix)
         let lifetime = Int(sessionLifetime.components.seconds)
         let expiresAt = try await database.transaction { connection in
-            try await connection.query(
-                "UPDATE staff_users SET failed_logins = 0, locked_until = NULL WHERE id = \(id)", logger: logger
-            )
             let rows = try await connection.query(
                 """
                 INSERT INTO staff_sessions (token_hash, user_id, expires_at)
-                VALUES (\(SecretToken.hash(token)), \(id), now() + make_interval(secs => \(lifetime)))
+                VALUES (\(SecretToken.hash(token)), \(principal.id), now() + make_interval(secs => \(lifetime)))
                 RETURNING expires_at
                 """,
-                logger: logger
+                logger: database.logger
             )
             var expiresAt = Date()
             for try await value in rows.decode(Date.self) { expiresAt = value }
             try await AuditLog.record(
                 on: connection, AuditContext(actor: Principal.staff(principal).actor, requestId: requestId), action: "session.opened",
-                entity: "staff_user", entityId: id.uuidString, logger: logger
+                entity: "staff_user", entityId: principal.id.uuidString, logger: database.logger
             )
             return expiresAt
         }
         return Session(token: token, expiresAt: expiresAt, user: principal)
-    }
-
-    /// Counts a failure; the fifth in a row locks the account.
-    func recordFailure(userId: UUID, requestId: String) async throws {
-        let lockSeconds = Int(lockout.components.seconds)
-        try await database.transaction { connection in
-            let rows = try await connection.query(
-                """
-                UPDATE staff_users SET failed_logins = failed_logins + 1,
-                    locked_until = CASE WHEN failed_logins + 1 >= \(maxFailedLogins)
-                                        THEN now() + make_interval(secs => \(lockSeconds)) END
-                WHERE id = \(userId) RETURNING failed_logins, locked_until IS NOT NULL
-                """,
-                logger: database.logger
-            )
-            for try await (count, locked) in rows.decode((Int, Bool).self) {
-                try await AuditLog.record(
-                    on: connection, AuditContext(actor: .system, requestId: requestId),
-                    action: locked ? "login.locked" : "login.failed", entity: "staff_user", entityId: userId.uuidString,
-                    after: ["failedLogins": count], logger: database.logger
-                )
-            }
-        }
     }
 
     /// Ends the session the token belongs to.
@@ -134,5 +127,32 @@ public struct SessionStore: Sendable {
             return StaffPrincipal(id: id, email: email, name: name, roles: Set(try StaffStore.roles(roles)))
         }
         return nil
+    }
+
+    /// Deletes every session past its expiry (they already authenticate nobody) and returns how many went.
+    /// Safe to run from several instances at once.
+    public func purgeExpiredSessions() async throws -> Int {
+        let rows = try await database.client.query(
+            "WITH purged AS (DELETE FROM staff_sessions WHERE expires_at <= now() RETURNING 1) SELECT count(*)::int FROM purged",
+            logger: database.logger
+        )
+        for try await count in rows.decode(Int.self) { return count }
+        return 0
+    }
+
+    /// Ends every session of `userId` (except the one whose token hash is `keeping`) inside the caller's transaction.
+    static func endSessions(of userId: UUID, keeping token: String? = nil, on connection: PostgresConnection, logger: Logger) async throws -> Int {
+        let keep = token.map(SecretToken.hash)
+        let rows = try await connection.query(
+            """
+            WITH ended AS (
+                DELETE FROM staff_sessions WHERE user_id = \(userId) AND (\(keep)::bytea IS NULL OR token_hash <> \(keep)) RETURNING 1
+            )
+            SELECT count(*)::int FROM ended
+            """,
+            logger: logger
+        )
+        for try await count in rows.decode(Int.self) { return count }
+        return 0
     }
 }

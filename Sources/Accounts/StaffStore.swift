@@ -13,14 +13,16 @@ public struct StaffUser: Codable, Sendable, Equatable {
     public var createdAt: Date
 }
 
-/// Staff users: creation, look-up, listing. Owns `staff_users`.
+/// Staff users: creation, look-up, listing, unlock and deactivation. Owns `staff_users`.
 public struct StaffStore: Sendable {
     let database: Database
     let hasher: PasswordHasher
+    let policy: PasswordPolicy
 
-    public init(database: Database, hasher: PasswordHasher) {
+    public init(database: Database, hasher: PasswordHasher, policy: PasswordPolicy) {
         self.database = database
         self.hasher = hasher
+        self.policy = policy
     }
 
     public struct NewUser: Sendable {
@@ -53,7 +55,7 @@ public struct StaffStore: Sendable {
         } else {
             validator.add("roles", "is required")
         }
-        validator.add(contentsOf: PasswordHasher.issues(user.password, field: "password"))
+        validator.add(contentsOf: policy.issues(user.password, email: email, field: "password"))
         try validator.finish()
 
         let hash = try await hasher.hash(user.password)
@@ -128,6 +130,7 @@ public struct StaffStore: Sendable {
 
     static func looksLikeEmail(_ text: String) -> Bool {
         let parts = text.split(separator: "@", omittingEmptySubsequences: false)
-        return parts.count == 2 && !parts[0].isEmpty && parts[1].contains(".") && !text.contains(" ")
+        let plain = !text.unicodeScalars.contains { $0.properties.isWhitespace || $0.properties.generalCategory == .control }
+        return parts.count == 2 && !parts[0].isEmpty && parts[1].contains(".") && plain
     }
 }

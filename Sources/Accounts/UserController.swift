@@ -2,7 +2,8 @@ import Foundation
 import Hummingbird
 import LIMSCore
 
-/// Staff administration: `POST/GET /v1/users`, `POST/GET /v1/users/{id}/authorizations` (admin).
+/// Staff administration (admin): `POST/GET /v1/users`, `POST/GET /v1/users/{id}/authorizations`,
+/// `POST /v1/users/{id}/unlock` and `POST /v1/users/{id}/deactivate`.
 public struct UserController: Sendable {
     let staff: StaffStore
     let authorizations: AuthorizationStore
@@ -34,6 +35,8 @@ public struct UserController: Sendable {
         group.get("users/{id}", use: show)
         group.post("users/{id}/authorizations", use: grant)
         group.get("users/{id}/authorizations", use: listAuthorizations)
+        group.post("users/{id}/unlock", use: unlock)
+        group.post("users/{id}/deactivate", use: deactivate)
     }
 
     func create(_ request: Request, context: AuthenticatedContext) async throws -> EditedResponse<StaffUser> {
@@ -56,6 +59,17 @@ public struct UserController: Sendable {
         guard caller.roles.contains(.admin) || caller.id == id else { throw Problem.forbidden("This operation needs the role admin.") }
         guard let user = try await staff.find(id: id) else { throw Problem.notFound("User") }
         return user
+    }
+
+    func unlock(_ request: Request, context: AuthenticatedContext) async throws -> HTTPResponse.Status {
+        _ = try context.principal.requireStaff(.admin)
+        try await staff.unlock(id: try context.parameters.require("id", as: UUID.self), audit: context.audit)
+        return .noContent
+    }
+
+    func deactivate(_ request: Request, context: AuthenticatedContext) async throws -> StaffUser {
+        let admin = try context.principal.requireStaff(.admin)
+        return try await staff.deactivate(id: try context.parameters.require("id", as: UUID.self), by: admin.id, audit: context.audit)
     }
 
     func grant(_ request: Request, context: AuthenticatedContext) async throws -> EditedResponse<Authorization> {

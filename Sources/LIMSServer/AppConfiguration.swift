@@ -1,3 +1,4 @@
+import Accounts
 import Foundation
 import Logging
 
@@ -29,6 +30,11 @@ public struct AppConfiguration: Sendable {
     public var logHandler: (@Sendable (String) -> any LogHandler)? = nil
     /// HTTP deadlines and the connection cap (`LIMS_HTTP_*_TIMEOUT`, `LIMS_MAX_CONNECTIONS`).
     public var http: HTTPLimits
+    /// The header a trusted reverse proxy puts the client's address in (`LIMS_TRUSTED_PROXY_HEADER`, e.g.
+    /// `X-Forwarded-For`); sign-in throttling then counts by its right-most address. Nil: the TCP peer.
+    public var trustedProxyHeader: String?
+    /// Sign-in throttling limits (5 tries per email, then 15 minutes; 30 per address per 15 minutes).
+    public var signInThrottle = SignInThrottle.Settings()
 
     public init(
         host: String = "127.0.0.1",

@@ -32,6 +32,7 @@ struct Modules {
     let certification: ReviewAndSigning
     let certificates: CertificateStore
     let signingKey: SigningKey?
+    let sourceAddress: SourceAddress
 
     init(configuration: AppConfiguration, database: Database) throws {
         // Read and checked once: start-up fails here, naming the file, when the key is unreadable or invalid or its
@@ -39,9 +40,13 @@ struct Modules {
         let signingKey = try SigningKey.load(from: configuration.signingKeyPath)
         self.signingKey = signingKey
         let hasher = PasswordHasher(cost: configuration.bcryptCost)
+        let policy = try PasswordPolicy(resourcesDirectory: configuration.resourcesDirectory)
         self.database = database
-        self.staff = StaffStore(database: database, hasher: hasher)
-        self.sessions = SessionStore(database: database, hasher: hasher)
+        self.staff = StaffStore(database: database, hasher: hasher, policy: policy)
+        self.sessions = SessionStore(database: database, hasher: hasher, policy: policy, throttle: configuration.signInThrottle)
+        self.sourceAddress = SourceAddress(trustedProxyHeader: configuration.trustedProxyHeader)
+        // The decoy hash for unknown emails, at the real cost, made now rather than on the first sign-in.
+        Task { _ = try? await hasher.decoyHash() }
         self.customers = CustomerStore(database: database)
         self.apiKeys = APIKeyStore(database: database)
         self.authorizations = AuthorizationStore(database: database)
@@ -96,13 +101,13 @@ struct Modules {
 
     /// Routes open to anyone.
     func addOpenRoutes(to group: RouterGroup<AppRequestContext>) {
-        AuthController(sessions: sessions).addOpenRoutes(to: group)
+        AuthController(sessions: sessions, sourceAddress: sourceAddress).addOpenRoutes(to: group)
         CertificateController(certificates: certificates, signingKey: signingKey).addOpenRoutes(to: group)
     }
 
     /// Routes that need an authenticated caller.
     func addRoutes(to group: RouterGroup<AuthenticatedContext>) {
-        AuthController(sessions: sessions).addRoutes(to: group)
+        AuthController(sessions: sessions, sourceAddress: sourceAddress).addRoutes(to: group)
         UserController(staff: staff, authorizations: authorizations, serviceExists: serviceExists).addRoutes(to: group)
         CustomerController(customers: customers, apiKeys: apiKeys).addRoutes(to: group)
         AuditController(database: database).addRoutes(to: group)

@@ -29,11 +29,13 @@ public struct TestLab: Sendable {
     /// migrates as the owner (`existingDatabase`, or the test superuser) and serves as the runtime role (`runtime`,
     /// or `TestDatabase.runtimeUser` on the same database).
     /// With `signingKey`, the lab's signing key is made before the server starts (the server reads it once, at start-up).
+    /// `testing` is `.router` (no socket) by default; `.live` serves on a loopback port, for what needs a real peer.
     public static func run<T: Sendable>(
         signingKey: Bool = false,
         customize: @Sendable (inout AppConfiguration) -> Void = { _ in },
         on existingDatabase: DatabaseURL? = nil,
         runtime existingRuntime: DatabaseURL? = nil,
+        testing: TestingSetup = .router,
         _ body: @escaping @Sendable (TestLab) async throws -> T
     ) async throws -> T {
         let ownerURL: DatabaseURL
@@ -54,8 +56,9 @@ public struct TestLab: Sendable {
         let url = finalConfiguration.database
         let fixtures = PostgresClient(configuration: url.clientConfiguration, backgroundLogger: Logger(label: "calibra.fixtures"))
         let database = Database(client: fixtures, logger: Logger(label: "calibra.fixtures"))
-        let staff = StaffStore(database: database, hasher: PasswordHasher(cost: 4))
-        return try await app.test(.router) { client in
+        let policy = try PasswordPolicy(resourcesDirectory: finalConfiguration.resourcesDirectory)
+        let staff = StaffStore(database: database, hasher: PasswordHasher(cost: 4), policy: policy)
+        return try await app.test(testing) { client in
             try await withThrowingTaskGroup(of: T?.self) { group in
                 group.addTask {
                     await fixtures.run()

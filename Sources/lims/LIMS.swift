@@ -65,6 +65,7 @@ struct DatabaseOptions: ParsableArguments {
             }
             configuration.sweepInterval = interval
         }
+        configuration.trustedProxyHeader = environment["LIMS_TRUSTED_PROXY_HEADER"].flatMap { $0.isEmpty ? nil : $0 }
         return configuration
     }
 }

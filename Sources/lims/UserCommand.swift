@@ -30,7 +30,8 @@ struct User: AsyncParsableCommand {
             let roleNames = roles.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
             try await Migrator(directory: configuration.migrationsDirectory).migrate(url: configuration.migrationDatabase, logger: cliLogger(configuration))
             let user = try await withDatabase(configuration) { [email, name] db in
-                let store = StaffStore(database: db, hasher: PasswordHasher(cost: configuration.bcryptCost))
+                let policy = try PasswordPolicy(resourcesDirectory: configuration.resourcesDirectory)
+                let store = StaffStore(database: db, hasher: PasswordHasher(cost: configuration.bcryptCost), policy: policy)
                 do {
                     return try await store.create(.init(email: email, name: name, roles: roleNames, password: password), audit: .system)
                 } catch let problem as Problem {

@@ -121,7 +121,7 @@ struct LabFlowEndToEndTests {
             database: database, jobs: JobQueue(database: database), equipment: EquipmentStore(database: database),
             facts: ModuleWiring.certificationFacts(
                 orders: OrderStore(database: database, catalogue: catalogue, customers: customers), catalogue: catalogue, customers: customers,
-                staff: StaffStore(database: database, hasher: PasswordHasher(cost: 4)), authorizations: AuthorizationStore(database: database)
+                staff: StaffStore(database: database, hasher: PasswordHasher(cost: 4), policy: .init(commonPasswords: [])), authorizations: AuthorizationStore(database: database)
             ),
             receipt: { _, _ in nil }, renderer: try renderer(), signingKey: nil,
             laboratory: ("", "", ""), publicBaseURL: lab.configuration.publicBaseURL
