@@ -18,14 +18,15 @@ public func buildApplication(_ configuration: AppConfiguration) async throws -> 
     let database = Database(client: client, logger: logger)
     let migrator = Migrator(directory: configuration.migrationsDirectory)
 
-    let router = try buildRouter(configuration, database: database, migrator: migrator)
+    let modules = try Modules(configuration: configuration, database: database)
+    let router = try buildRouter(configuration, modules: modules, migrator: migrator)
     var app = Application(
         router: router,
         server: .guardedHTTP1(configuration.http),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Calibra"),
         logger: logger
     )
-    app.addServices(client, housekeeping(configuration, database: database))
+    app.addServices(client, housekeeping(configuration, modules: modules))
     app.beforeServerStarts {
         let applied = try await migrator.migrate(url: configuration.migrationDatabase, logger: logger)
         if !applied.isEmpty { logger.info("migrations applied", metadata: ["count": .stringConvertible(applied.count)]) }
@@ -34,21 +35,22 @@ public func buildApplication(_ configuration: AppConfiguration) async throws -> 
 }
 
 /// The sweeps every instance runs in the background (several instances coordinate through the database).
-func housekeeping(_ configuration: AppConfiguration, database: Database) -> Sweeper {
-    let idempotency = Idempotency(database: database)
+func housekeeping(_ configuration: AppConfiguration, modules: Modules) -> Sweeper {
     let retention = configuration.idempotencyRetention
     return Sweeper(
         interval: configuration.sweepInterval,
         sweeps: [
-            .init(name: "idempotency-keys") { try await idempotency.sweep(olderThan: retention) },
+            .init(name: "idempotency-keys") { [idempotency = modules.idempotency] in try await idempotency.sweep(olderThan: retention) },
+            .init(name: "expired-sessions") { [sessions = modules.sessions] in try await sessions.purgeExpiredSessions() },
+            .init(name: "sign-in-throttles") { [throttle = modules.sessions.throttle] in try await throttle.purgeStale() },
         ],
-        logger: database.logger
+        logger: modules.database.logger
     )
 }
 
 /// Wires middleware and every module's controller. Middleware first: it applies only to routes added after it.
-func buildRouter(_ configuration: AppConfiguration, database: Database, migrator: Migrator) throws -> Router<AppRequestContext> {
-    let modules = try Modules(configuration: configuration, database: database)
+func buildRouter(_ configuration: AppConfiguration, modules: Modules, migrator: Migrator) throws -> Router<AppRequestContext> {
+    let database = modules.database
     let routes = RouteCatalog()
     let router = Router(context: AppRequestContext.self)
     router.add(middleware: SecurityHeadersMiddleware())
@@ -71,6 +73,7 @@ func buildRouter(_ configuration: AppConfiguration, database: Database, migrator
 public func registeredRoutes(_ configuration: AppConfiguration) async throws -> [(method: String, path: String)] {
     let logger = Logger(label: "calibra.routes")
     let client = PostgresClient(configuration: configuration.database.clientConfiguration, backgroundLogger: logger)
-    let router = try buildRouter(configuration, database: Database(client: client, logger: logger), migrator: Migrator(directory: configuration.migrationsDirectory))
+    let modules = try Modules(configuration: configuration, database: Database(client: client, logger: logger))
+    let router = try buildRouter(configuration, modules: modules, migrator: Migrator(directory: configuration.migrationsDirectory))
     return router.routes.map { ($0.method.rawValue, $0.path.description) }
 }

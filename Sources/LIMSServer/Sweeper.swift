@@ -16,11 +16,9 @@ struct Sweeper: Service {
 
     func run() async throws {
         await cancelWhenGracefulShutdown {
-            // The first pass waits a little, so start-up migrations are done before it.
-            var pause = min(interval, .seconds(60))
-            while (try? await Task.sleep(for: pause)) != nil {
+            // Each pass follows a full interval, the first one too, so start-up (and its migrations) is long done.
+            while (try? await Task.sleep(for: interval)) != nil {
                 await runOnce()
-                pause = interval
             }
         }
     }

@@ -46,6 +46,8 @@ public struct TestLab: Sendable {
             signingKeyPath: FileManager.default.temporaryDirectory.appendingPathComponent("calibra-test-keys-\(UUID().uuidString)/signing-key.pem"),
             publicBaseURL: "https://lims.test"
         )
+        // Background sweeps stay out of the way of tests that count rows; tests run them by hand.
+        configuration.sweepInterval = .seconds(24 * 3600)
         customize(&configuration)
         let finalConfiguration = configuration
         // The lab's key folder (if a test made one) is a throwaway: remove it whatever the outcome.
@@ -153,5 +155,20 @@ extension TestLab {
                 ])
             }),
         ]
+    }
+}
+
+extension TestLab {
+    /// Runs one statement as the schema owner, for fixtures the runtime role may not do (altering the schema,
+    /// replacing a function), over a connection closed afterwards.
+    public func asOwner(_ sql: PostgresQuery) async throws {
+        let connection = try await ownerURL.connect(logger: database.logger)
+        do {
+            try await connection.query(sql, logger: database.logger)
+            try await connection.close()
+        } catch {
+            try? await connection.close()
+            throw error
+        }
     }
 }

@@ -11,7 +11,7 @@ struct AuditWriterTests {
             let logger = lab.database.logger
             // In this test's own database, the function marks what it writes: an event AuditLog.record inserted by
             // itself would come out unmarked.
-            try await lab.database.client.query(
+            try await lab.asOwner(
                 """
                 CREATE OR REPLACE FUNCTION record_audit_event(
                     p_actor_kind text, p_actor_id uuid, p_actor_name text, p_action text, p_entity text, p_entity_id text,
@@ -22,8 +22,7 @@ struct AuditWriterTests {
                             'marked:' || coalesce(p_request_id, ''))
                     RETURNING id;
                 $$
-                """,
-                logger: logger
+                """
             )
             var before: Int64 = 0
             let last = try await lab.database.client.query("SELECT coalesce(max(id), 0) FROM audit_events", logger: logger)

@@ -19,7 +19,7 @@ struct ImportGraphTests {
         "Certification": ["LIMSCore", "Scheduling", "Uncertainty", "Reports"],
         "LIMSServer": nil,
         "lims": ["LIMSServer", "LIMSCore", "Accounts", "Certification", "Reports"],
-        "LIMSTestSupport": ["LIMSServer", "LIMSCore", "Accounts"],
+        "LIMSTestSupport": ["LIMSServer", "LIMSCore", "Accounts", "Certification"],
     ]
 
     static var sources: URL {

@@ -66,7 +66,7 @@ struct LeastPrivilegeTests {
                 logger: lab.database.logger
             )
             #expect(try await scalar("SELECT count(*) FROM audit_events WHERE action = 'privilege.checked'", as: Int.self, on: lab.database) == 1)
-            try await lab.database.client.query("UPDATE staff_users SET failed_logins = 0", logger: lab.database.logger)
+            try await lab.database.client.query("UPDATE staff_users SET name = name", logger: lab.database.logger)
             try await lab.database.transaction { connection in
                 try await connection.query("SELECT id FROM invoices FOR UPDATE", logger: lab.database.logger)
                 try await connection.query("SELECT id FROM certificates FOR UPDATE", logger: lab.database.logger)

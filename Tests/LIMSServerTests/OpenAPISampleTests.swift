@@ -184,7 +184,9 @@ struct OpenAPISampleTests {
                     for body in probe.bodies {
                         let response = try await lab.api.request(probe.method, probe.target, token: token, body: body)
                         let label = "\(probe.method) \(probe.target) as \(who) with \(body.map { String(buffer: $0) } ?? "no body")"
-                        #expect(response.status.code < 500, "\(label) → \(response.status.code): \(response.text)")
+                        // A 5xx only where the document promises one (503: the lab has no signing key yet).
+                        let documentedUnavailable = response.status == .serviceUnavailable && probe.documented.contains(503)
+                        #expect(response.status.code < 500 || documentedUnavailable, "\(label) → \(response.status.code): \(response.text)")
                         if !probe.documented.contains(response.status.code) {
                             undocumented.append("\(probe.method) \(probe.template) answers \(response.status.code) [\(label)]: \(response.text.prefix(160))")
                         }

@@ -27,7 +27,8 @@ struct PasswordRuleTests {
         ("qwertyuiopasdf", "commonly used"),
         ("correct horse battery staple", "commonly used"),
         (String(repeating: "é", count: 40), "at most 72 bytes"),
-        ("twelve chars\u{0}nul", "control characters"),
+        // The input rule refuses NUL before any password rule sees it.
+        ("twelve chars\u{0}nul", "NUL character"),
     ]
 
     @Test func weakPasswordsAre422NamingTheFieldAndTheRule() async throws {

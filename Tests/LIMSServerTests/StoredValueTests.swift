@@ -33,7 +33,7 @@ struct StoredValueTests {
             let id = try created.string("id")
             // A value no version of the code knows, as if written by a newer release: this test's own database drops the CHECK.
             let unknown = "mothballed-\(UUID().uuidString.prefix(8).lowercased())"
-            try await lab.database.client.query("ALTER TABLE equipment DROP CONSTRAINT equipment_status_check", logger: lab.database.logger)
+            try await lab.asOwner("ALTER TABLE equipment DROP CONSTRAINT equipment_status_check")
             try await lab.database.client.query(
                 "UPDATE equipment SET status = \(unknown) WHERE id = \(try created.uuid("id"))", logger: lab.database.logger
             )
