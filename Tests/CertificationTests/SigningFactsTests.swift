@@ -10,8 +10,7 @@ import Testing
 @Suite("Signing refuses a certificate with a missing fact")
 struct SigningFactsTests {
     @Test func aStandardNotCalibratedOnTheMeasurementDateRefusesSigningAndWritesNothing() async throws {
-        try await TestLab.run { lab in
-            try SigningKey.create(at: lab.configuration.signingKeyPath)
+        try await TestLab.run(signingKey: true) { lab in
             let flow = try await LabFlow.prepare(lab)
             try await flow.measureSubmitReview()
             let assetTag = try await lab.api.get("/v1/equipment/\(flow.equipmentId)", token: lab.adminToken).string("assetTag")
@@ -44,8 +43,7 @@ struct SigningFactsTests {
     }
 
     @Test func everyMissingFactIsNamedAtOnce() async throws {
-        try await TestLab.run { lab in
-            try SigningKey.create(at: lab.configuration.signingKeyPath)
+        try await TestLab.run(signingKey: true) { lab in
             let flow = try await LabFlow.prepare(lab)
             try await flow.measureSubmitReview()
             let equipmentId = UUID(uuidString: flow.equipmentId)!
