@@ -268,13 +268,13 @@ public struct OrderStore: Sendable {
         try await items(serialNumber: serialNumber, scope: scope, after: 0, limit: nil).map(\.item)
     }
 
-    /// Items whose instrument has `serialNumber`, in order of submission, at most `limit` of them after `after`, the
-    /// keyset position (`orders.seq` × 1 000 000 + line number; an order has at most 200 lines) of the previous page's last.
-    public func items(serialNumber: String, scope: UUID?, after: Int64, limit: Int?) async throws -> [(position: Int64, item: OrderItem)] {
+    /// Items whose instrument has `serialNumber` (every item when nil), in order of submission, at most `limit` of them after
+    /// `after`, the keyset position (`orders.seq` × 1 000 000 + line number; an order has at most 200 lines) of the previous page's last.
+    public func items(serialNumber: String?, scope: UUID?, after: Int64, limit: Int?) async throws -> [(position: Int64, item: OrderItem)] {
         let rows = try await database.client.query(
             """
             SELECT item_order.seq::bigint * 1000000 + i.line_number, i.id FROM order_items i JOIN orders item_order ON item_order.id = i.order_id
-            WHERE i.serial_number = \(serialNumber) AND (\(scope)::uuid IS NULL OR item_order.customer_id = \(scope))
+            WHERE (\(serialNumber)::text IS NULL OR i.serial_number = \(serialNumber)) AND (\(scope)::uuid IS NULL OR item_order.customer_id = \(scope))
               AND item_order.seq::bigint * 1000000 + i.line_number > \(after)
             ORDER BY item_order.seq, i.line_number LIMIT \(limit)
             """,

@@ -111,17 +111,12 @@ public struct SampleController: Sendable {
         return try await samples.custody(itemId: id, scope: context.principal.customerScope, page: PageRequest(request))
     }
 
-    /// `GET /v1/items?serialNumber=&number=&limit=&cursor=`: at least one of the two; paged like every list.
+    /// `GET /v1/items?serialNumber=&number=&limit=&cursor=`: the items matching the filters given (every item the caller
+    /// may see when none is), in order of submission, paged like every list.
     func find(_ request: Request, context: AuthenticatedContext) async throws -> Page<SampleItem> {
         let query = request.query
         let serialNumber = query["serialNumber"].flatMap { $0.isEmpty ? nil : $0 }
         let number = query["number"].flatMap { $0.isEmpty ? nil : $0 }
-        guard serialNumber != nil || number != nil else {
-            throw Problem.validation([
-                FieldIssue(field: "serialNumber", message: "give serialNumber or number"),
-                FieldIssue(field: "number", message: "give serialNumber or number"),
-            ])
-        }
         return try await samples.find(serialNumber: serialNumber, number: number, scope: context.principal.customerScope, page: PageRequest(request))
     }
 

@@ -282,7 +282,6 @@ public struct SampleStore: Sendable {
             }
             return Page(items: [found], nextCursor: nil)
         }
-        guard let serialNumber else { return Page(items: [], nextCursor: nil) }
         let after = try page.cursorValue() ?? 0
         let candidates = try await orders.items(serialNumber: serialNumber, scope: scope, after: after, limit: page.limit + 1)
         let fetched: [(position: Int64, item: SampleItem)] = try await database.connection { connection in

@@ -37,7 +37,11 @@ struct SampleIsolationTests {
             let staff = try await lab.staff(["technician"])
             #expect(try await lab.api.get("/v1/items?number=\(number)&serialNumber=\(serial)", token: staff.token).array("items").count == 1)
             #expect(try await lab.api.get("/v1/items?number=\(number)&serialNumber=other", token: staff.token).array("items").isEmpty)
-            #expect(try await lab.api.get("/v1/items", token: staff.token).problemFields.sorted() == ["number", "serialNumber"])
+            // Without a filter: every item the caller may see, paged; a customer sees its own only.
+            #expect(try await lab.api.get("/v1/items?limit=500", token: staff.token).array("items").contains { $0["id"]?.stringValue?.lowercased() == item.lowercased() })
+            let ownOnly = try await lab.api.get("/v1/items?limit=500", token: alice.key).array("items")
+            #expect(!ownOnly.isEmpty && ownOnly.allSatisfy { $0["customerId"]?.stringValue?.lowercased() == alice.id.uuidString.lowercased() })
+            #expect(try await lab.api.get("/v1/items", token: bob.key).array("items").isEmpty)
         }
     }
 }
