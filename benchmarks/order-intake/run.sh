@@ -82,7 +82,7 @@ export DATABASE_URL=$URL LIMS_BCRYPT_COST=4
 psql() { "$PSQL_BIN" "$URL" -X -q -A -t -v ON_ERROR_STOP=1 "$@"; }
 json() { python3 -c "import json, sys; print(json.load(sys.stdin)$1)"; }
 
-"$LIMS" migrate >/dev/null
+"$LIMS" migrate >/dev/null 2>&1
 echo "benchmark-password" | "$LIMS" user create --email bench-admin@lab.test --name "Bench Admin" --roles admin --password-stdin >/dev/null
 
 echo "== API on $BASE (LOG_LEVEL=$LOG_LEVEL)"
@@ -180,8 +180,10 @@ if [ "$PROFILE" = 1 ]; then
   PERF_PID=$!
   api_run submit.lua /v1/orders 8 "$SECONDS_PER_RUN" "$API_KEY" BENCH-PG BENCH-PT >/dev/null
   wait "$PERF_PID" || true
-  perf report -i "$DIR/perf.data" --no-children --stdio 2>/dev/null | grep -v '^$' | head -60 \
-    | { command -v swift >/dev/null && swift demangle --simplified || cat; }
+  [ -n "${KEEP_PERF_DATA:-}" ] && cp "$DIR/perf.data" "$KEEP_PERF_DATA"   # for `perf report -i` afterwards
+  # Flat: the functions where the samples fell (self time), heaviest first.
+  perf report -i "$DIR/perf.data" --no-children --stdio -g none --percent-limit 0.3 2>/dev/null >"$DIR/perf.txt" || true
+  grep -v -e '^#' -e '^$' "$DIR/perf.txt" | head -60 | { command -v swift >/dev/null && swift demangle --simplified || cat; } | cut -c1-220
 fi
 
 ORDERS=$(psql -c "SELECT count(*) FROM orders")
@@ -204,5 +206,6 @@ for connections in $CONNECTIONS; do
   printf '%-6s %10.0f %8.2f %8.2f %12.2f %10.0f %8.2f %8.2f %8.2f\n' "$connections" "$rate" "$p50" "$p99" "$cpu" "$prate" "$pp50" "$pp99" \
     "$(awk -v a="$rate" -v p="$prate" 'BEGIN { print a / p }')"
 done
-echo "server peak RSS (VmHWM): $(peak_rss); orders stored: $ORDERS, each with its audit event"
+echo "server peak RSS (VmHWM): $(peak_rss); orders stored: $ORDERS, each with its audit event; server log: $(wc -l <"$SERVER_LOG") lines"
+[ -n "${SHOW_SERVER_LOG:-}" ] && tail -5 "$SERVER_LOG"
 echo "total time: ${SECONDS}s"
