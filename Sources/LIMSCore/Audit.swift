@@ -58,10 +58,27 @@ public enum AuditLog {
         after: (some Encodable & Sendable)? = JSONValue?.none,
         logger: Logger
     ) async throws {
+        try await record(
+            on: connection, context, action: action, entity: entity, entityId: entityId,
+            beforeJSON: try before.map { try EncodedJSON(encoding: $0) }, afterJSON: try after.map { try EncodedJSON(encoding: $0) },
+            logger: logger
+        )
+    }
+
+    /// Records one state change whose images are already encoded: a handler that answers with the same JSON as the
+    /// after-image encodes it once and passes the bytes to both.
+    public static func record(
+        on connection: PostgresConnection,
+        _ context: AuditContext,
+        action: String,
+        entity: String,
+        entityId: String,
+        beforeJSON: EncodedJSON? = nil,
+        afterJSON: EncodedJSON?,
+        logger: Logger
+    ) async throws {
         // Entity ids are stored lower-cased (the canonical text form of a UUID), whoever wrote them: Swift
         // prints UUIDs in upper case, PostgreSQL in lower case; the function lower-cases, as `list` does the filter.
-        let beforeJSON = try before.map { try JSONValue(encoding: $0) }
-        let afterJSON = try after.map { try JSONValue(encoding: $0) }
         try await connection.query(
             """
             SELECT record_audit_event(\(context.actor.kind), \(context.actor.id), \(context.actor.name), \(action), \(entity), \(entityId),

@@ -23,7 +23,7 @@ public enum CustomerEventLog {
         data: some Encodable & Sendable,
         logger: Logger
     ) async throws {
-        let payload = try JSONValue(encoding: data)
+        let payload = try EncodedJSON(encoding: data)
         try await connection.query(
             """
             INSERT INTO customer_events (customer_id, type, subject_id, data)

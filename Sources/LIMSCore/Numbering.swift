@@ -34,6 +34,12 @@ public enum Numbering {
         throw Problem(status: .internalServerError, detail: "No number was issued.")
     }
 
+    /// SQL that formats the `year` and `value` columns of `next_sequential_number` as ``format(_:year:value:)`` does, for a
+    /// statement that numbers and inserts a row in one round trip. `prefix` and the column names are code constants, never input.
+    public static func sequentialSQL(_ prefix: String, year: String, value: String) -> String {
+        "'\(prefix)-' || \(year) || '-' || lpad(\(value)::text, greatest(6, length(\(value)::text)), '0')"
+    }
+
     public static func format(_ prefix: String, year: Int, value: Int64) -> String {
         let digits = String(value)
         return "\(prefix)-\(year)-\(String(repeating: "0", count: max(0, 6 - digits.count)))\(digits)"

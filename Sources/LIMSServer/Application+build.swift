@@ -57,7 +57,8 @@ func buildRouter(_ configuration: AppConfiguration, modules: Modules, migrator: 
     router.add(middleware: RequestIdMiddleware())
     router.add(middleware: ProblemMiddleware(routes: routes))
     router.add(middleware: InputGuardMiddleware())
-    router.add(middleware: LogRequestsMiddleware(.info))
+    // One line per request only at debug (LOG_LEVEL=debug): at info it was a formatted, flushed line on every hot-path request.
+    router.add(middleware: LogRequestsMiddleware(.debug))
     router.add(middleware: Authenticator(sessions: modules.sessions, apiKeys: modules.apiKeys))
 
     HealthController(database: database, migrator: migrator).addRoutes(to: router.group())

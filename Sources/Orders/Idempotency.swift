@@ -24,16 +24,26 @@ public struct Idempotency: Sendable {
         public var replayed: Bool
     }
 
-    /// SHA-256 of the request's meaning: its canonical JSON (sorted keys), so whitespace does not matter.
+    /// SHA-256, in hex, of the method, the path and the raw body bytes.
+    ///
+    /// The bytes as sent, never a parsed tree: hashing costs the same whatever the body holds (a deeply nested
+    /// document cannot make it slow), and a retry is the same request only when it sends the same bytes.
     public static func fingerprint(method: String, path: String, body: [UInt8]) -> String {
-        var canonical = Data(body)
-        if let value = try? JSONDecoder().decode(JSONValue.self, from: canonical), let encoded = try? JSONValue.encoder.encode(value) {
-            canonical = encoded
-        }
         var hasher = SHA256()
-        hasher.update(data: Data("\(method) \(path)\n".utf8))
-        hasher.update(data: canonical)
-        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        hasher.update(data: Array("\(method) \(path)\n".utf8))
+        hasher.update(data: body)
+        return hex(hasher.finalize())
+    }
+
+    static func hex(_ digest: some Sequence<UInt8>) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        var text: [UInt8] = []
+        text.reserveCapacity(64)
+        for byte in digest {
+            text.append(digits[Int(byte >> 4)])
+            text.append(digits[Int(byte & 0x0f)])
+        }
+        return String(decoding: text, as: UTF8.self)
     }
 
     /// Runs `work` once per `(customer, key)`; `work` returns the status and JSON body to store and send.

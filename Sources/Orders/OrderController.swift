@@ -35,8 +35,8 @@ public struct OrderController: Sendable {
         let body = Array(buffer: try await request.collectBody(upTo: context.maxUploadSize))
         let submission = try await request.decode(as: OrderSubmission.self, context: context)
         return try await idempotent(request, body: body, customerId: customer.customerId, context: context) { connection in
-            let order = try await orders.submit(submission, customerId: customer.customerId, on: connection, audit: context.audit)
-            return (201, try Array(JSONValue.encoder.encode(order)))
+            let submitted = try await orders.submitEncoded(submission, customerId: customer.customerId, on: connection, audit: context.audit)
+            return (201, submitted.json.bytes)
         }
     }
 

@@ -28,6 +28,18 @@ public struct OrderStore: Sendable {
     /// Validates the whole submission at once (422 naming every bad field), prices it, and stores the order
     /// with its frozen quote on `connection`.
     public func submit(_ submission: OrderSubmission, customerId: UUID, on connection: PostgresConnection, audit: AuditContext) async throws -> Order {
+        try await submitEncoded(submission, customerId: customerId, on: connection, audit: audit).order
+    }
+
+    /// ``submit(_:customerId:on:audit:)``, also giving the order's JSON, encoded once: the audit log's after-image
+    /// and the response body are the same bytes.
+    ///
+    /// Three round trips after validation: the customer, the services, then one statement that takes the number,
+    /// inserts the order and all its items (unnest of arrays) and gives back what only the database knows (number,
+    /// submission time); the order is built from what was written, not read back. Then the audit event.
+    public func submitEncoded(
+        _ submission: OrderSubmission, customerId: UUID, on connection: PostgresConnection, audit: AuditContext
+    ) async throws -> (order: Order, json: EncodedJSON) {
         var validator = Validator()
         let (reference, priority, items) = submission.validate(into: &validator)
         guard let customer = try await customers.find(id: customerId, on: connection) else { throw Problem.notFound("Customer") }
@@ -46,49 +58,79 @@ public struct OrderStore: Sendable {
         try validator.finish()
         guard let priority else { throw Problem.validation(validator.issues) }
 
-        let number = try await Numbering.sequential("ORD", on: connection, logger: database.logger)
-        let itemIds = items.map { _ in UUID() }
-        let lines = zip(itemIds, items).compactMap { id, item -> Quote.Line? in
-            guard let code = item.0.serviceCode, let service = services[code] else { return nil }
-            return Quote.Line(
-                itemId: id, serviceCode: code, description: "\(service.title): \(item.1.manufacturer) \(item.1.model) s/n \(item.1.serialNumber)",
-                unitPrice: service.price, expediteSurchargeBasisPoints: service.expediteSurchargeBasisPoints
+        let orderId = UUID()
+        var orderItems: [OrderItem] = []
+        var lines: [Quote.Line] = []
+        for (index, (input, instrument)) in items.enumerated() {
+            guard let code = input.serviceCode, let service = services[code] else { throw Problem.validation(validator.issues) }
+            let item = OrderItem(
+                id: UUID(), orderId: orderId, lineNumber: index + 1, serviceCode: code, status: .awaitingReceipt, instrument: instrument,
+                notes: input.notes, unitPrice: service.price, certifiedAt: nil
+            )
+            orderItems.append(item)
+            lines.append(
+                Quote.Line(
+                    itemId: item.id, serviceCode: code,
+                    description: "\(service.title): \(instrument.manufacturer) \(instrument.model) s/n \(instrument.serialNumber)",
+                    unitPrice: service.price, expediteSurchargeBasisPoints: service.expediteSurchargeBasisPoints
+                )
             )
         }
         let quote = Quote(
             currency: customer.currency, lines: lines, discountBasisPoints: customer.discountBasisPoints,
             taxRateBasisPoints: customer.taxRateBasisPoints, expedited: priority == .expedited
         )
+        let placed = try await insert(
+            orderId: orderId, customerId: customerId, reference: reference, priority: priority, returnAddress: submission.returnAddress,
+            currency: customer.currency, quote: try EncodedJSON(encoding: quote), items: orderItems, on: connection
+        )
+        let order = Order(
+            id: orderId, number: placed.number, customerId: customerId, customerReference: reference, priority: priority,
+            returnAddress: submission.returnAddress, status: .submitted, items: orderItems, quote: quote, rejectionReason: nil,
+            submittedAt: placed.submittedAt, decidedAt: nil, completedAt: nil
+        )
+        let json = try EncodedJSON(encoding: order)
+        try await AuditLog.record(
+            on: connection, audit, action: "order.submitted", entity: "order", entityId: orderId.uuidString, afterJSON: json, logger: database.logger
+        )
+        return (order, json)
+    }
+
+    /// Numbers and inserts the order and all its items in one statement; gives back the number and the submission time.
+    func insert(
+        orderId: UUID, customerId: UUID, reference: String, priority: Priority, returnAddress: String?, currency: String, quote: EncodedJSON,
+        items: [OrderItem], on connection: PostgresConnection
+    ) async throws -> (number: String, submittedAt: Date) {
+        // Optional columns travel as text arrays beside a presence flag: PostgreSQL's binary arrays here carry no NULL element.
         let rows = try await connection.query(
             """
-            INSERT INTO orders (number, customer_id, customer_reference, priority, return_address, status, currency, quote)
-            VALUES (\(number), \(customerId), \(reference), \(priority.rawValue), \(submission.returnAddress), 'submitted', \(customer.currency),
-                    \(try JSONValue(encoding: quote)))
-            RETURNING id
+            WITH placed AS (
+                INSERT INTO orders (id, number, customer_id, customer_reference, priority, return_address, status, currency, quote)
+                SELECT \(orderId), \(unescaped: Numbering.sequentialSQL("ORD", year: "n.year", value: "n.value")), \(customerId), \(reference),
+                       \(priority.rawValue), \(returnAddress), 'submitted', \(currency), \(quote)
+                FROM next_sequential_number('ORD') n
+                RETURNING number, submitted_at
+            ), new_items AS (
+                INSERT INTO order_items (id, order_id, line_number, service_code, manufacturer, model, serial_number, asset_tag, description,
+                                         notes, unit_price_minor)
+                SELECT l.id, \(orderId), l.line, l.code, l.manufacturer, l.model, l.serial, CASE WHEN l.has_tag THEN l.tag END,
+                       CASE WHEN l.has_description THEN l.description END, CASE WHEN l.has_notes THEN l.notes END, l.price
+                FROM unnest(\(items.map(\.id)), \(items.map(\.serviceCode)), \(items.map(\.instrument.manufacturer)),
+                            \(items.map(\.instrument.model)), \(items.map(\.instrument.serialNumber)),
+                            \(items.map { $0.instrument.assetTag ?? "" }), \(items.map { $0.instrument.assetTag != nil }),
+                            \(items.map { $0.instrument.description ?? "" }), \(items.map { $0.instrument.description != nil }),
+                            \(items.map { $0.notes ?? "" }), \(items.map { $0.notes != nil }), \(items.map(\.unitPrice.amountMinor)))
+                     WITH ORDINALITY AS l(id, code, manufacturer, model, serial, tag, has_tag, description, has_description, notes, has_notes,
+                                          price, line)
+            )
+            SELECT number, submitted_at FROM placed
             """,
             logger: database.logger
         )
-        var orderId: UUID?
-        for try await id in rows.decode(UUID.self) { orderId = id }
-        guard let orderId else { throw Problem.notFound("Order") }
-        for (index, (id, item)) in zip(itemIds, items).enumerated() {
-            let instrument = item.1
-            try await connection.query(
-                """
-                INSERT INTO order_items (id, order_id, line_number, service_code, manufacturer, model, serial_number, asset_tag, description,
-                                         notes, unit_price_minor)
-                VALUES (\(id), \(orderId), \(index + 1), \(item.0.serviceCode ?? ""), \(instrument.manufacturer), \(instrument.model),
-                        \(instrument.serialNumber), \(instrument.assetTag), \(instrument.description), \(item.0.notes),
-                        \(lines[index].unitPrice.amountMinor))
-                """,
-                logger: database.logger
-            )
+        for try await (number, submittedAt) in rows.decode((String, Date).self) {
+            return (number, submittedAt)
         }
-        guard let order = try await order(id: orderId, on: connection) else { throw Problem.notFound("Order") }
-        try await AuditLog.record(
-            on: connection, audit, action: "order.submitted", entity: "order", entityId: orderId.uuidString, after: order, logger: database.logger
-        )
-        return order
+        throw Problem(status: .internalServerError, detail: "The order was not stored.")
     }
 
     // MARK: Contract review and cancellation
@@ -211,18 +253,41 @@ public struct OrderStore: Sendable {
 
     // MARK: Reading
 
+    /// One order with its items, in one round trip (the order's columns on every row of a join with its items).
     public func order(id: UUID, on connection: PostgresConnection, lock: Bool = false) async throws -> Order? {
         let rows = try await connection.query(
             """
-            SELECT id, number, customer_id, customer_reference, priority, return_address, status, quote, rejection_reason, submitted_at,
-                   decided_at, completed_at
-            FROM orders WHERE id = \(id) \(unescaped: lock ? "FOR UPDATE" : "")
+            SELECT o.id, o.number, o.customer_id, o.customer_reference, o.priority, o.return_address, o.status, o.quote, o.rejection_reason,
+                   o.submitted_at, o.decided_at, o.completed_at,
+                   i.id, i.line_number, i.service_code, i.status, i.manufacturer, i.model, i.serial_number, i.asset_tag, i.description, i.notes,
+                   i.unit_price_minor, o.currency::text, i.certified_at
+            FROM orders o LEFT JOIN order_items i ON i.order_id = o.id
+            WHERE o.id = \(id) ORDER BY i.line_number \(unescaped: lock ? "FOR UPDATE OF o" : "")
             """,
             logger: database.logger
         )
-        guard let head = try await Self.decodeOrders(rows).first else { return nil }
-        var order = head
-        order.items = try await items(orderIds: [id], on: connection)[id] ?? []
+        var order: Order?
+        for try await row in rows {
+            let cells = row.makeRandomAccess()
+            if order == nil {
+                order = Self.order(from: (
+                    try cells[0].decode(UUID.self), try cells[1].decode(String.self), try cells[2].decode(UUID.self),
+                    try cells[3].decode(String.self),
+                    try cells[4].decode(String.self), try cells[5].decode(String?.self), try cells[6].decode(String.self),
+                    try cells[7].decode(Quote.self), try cells[8].decode(String?.self), try cells[9].decode(Date.self),
+                    try cells[10].decode(Date?.self), try cells[11].decode(Date?.self), 0
+                ))
+            }
+            guard let itemId = try cells[12].decode(UUID?.self) else { continue }
+            order?.items.append(
+                try Self.item(from: (
+                    itemId, id, try cells[13].decode(Int.self), try cells[14].decode(String.self), try cells[15].decode(String.self),
+                    try cells[16].decode(String.self), try cells[17].decode(String.self), try cells[18].decode(String.self),
+                    try cells[19].decode(String?.self), try cells[20].decode(String?.self), try cells[21].decode(String?.self),
+                    try cells[22].decode(Int64.self), try cells[23].decode(String.self), try cells[24].decode(Date?.self)
+                ))
+            )
+        }
         return order
     }
 
@@ -307,14 +372,7 @@ public struct OrderStore: Sendable {
     static func decodeItems(_ rows: PostgresRowSequence) async throws -> [OrderItem] {
         var items: [OrderItem] = []
         for try await row in rows.decode((UUID, UUID, Int, String, String, String, String, String, String?, String?, String?, Int64, String, Date?).self) {
-            items.append(
-                OrderItem(
-                    id: row.0, orderId: row.1, lineNumber: row.2, serviceCode: row.3,
-                    status: try StoredValue.decode(ItemStatus.self, row.4, table: "order_items", column: "status"),
-                    instrument: Instrument(manufacturer: row.5, model: row.6, serialNumber: row.7, assetTag: row.8, description: row.9),
-                    notes: row.10, unitPrice: Money(amountMinor: row.11, currency: row.12), certifiedAt: row.13
-                )
-            )
+            items.append(try item(from: row))
         }
         return items
     }
@@ -325,6 +383,16 @@ public struct OrderStore: Sendable {
             orders.append(try order(from: (row.0, row.1, row.2, row.3, row.4, row.5, row.6, row.7, row.8, row.9, row.10, row.11, 0)))
         }
         return orders
+    }
+
+    static func item(
+        from row: (UUID, UUID, Int, String, String, String, String, String, String?, String?, String?, Int64, String, Date?)
+    ) throws -> OrderItem {
+        OrderItem(
+            id: row.0, orderId: row.1, lineNumber: row.2, serviceCode: row.3, status: try StoredValue.decode(ItemStatus.self, row.4, table: "order_items", column: "status"),
+            instrument: Instrument(manufacturer: row.5, model: row.6, serialNumber: row.7, assetTag: row.8, description: row.9),
+            notes: row.10, unitPrice: Money(amountMinor: row.11, currency: row.12), certifiedAt: row.13
+        )
     }
 
     static func order(from row: (UUID, String, UUID, String, String, String?, String, Quote, String?, Date, Date?, Date?, Int64)) throws -> Order {

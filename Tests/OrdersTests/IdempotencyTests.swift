@@ -2,6 +2,8 @@ import Foundation
 import HTTPTypes
 import LIMSCore
 import LIMSTestSupport
+import Orders
+import PostgresNIO
 import Testing
 
 @Suite("Idempotent order submission")
@@ -60,6 +62,37 @@ struct IdempotencyTests {
             #expect(responses.filter { !$0.2 }.count == 1)  // exactly one did the work; seven replayed
             let orders = try await lab.api.get("/v1/orders", token: customer.key)
             #expect(try orders.array("items").count == 1)
+        }
+    }
+
+    @Test func fingerprintIsTheRawBytesNotTheirMeaning() {
+        let body = Array(#"{"customerReference": "PO-1", "items": []}"#.utf8)
+        let compact = Array(#"{"customerReference":"PO-1","items":[]}"#.utf8)
+        let fingerprint = Idempotency.fingerprint(method: "POST", path: "/v1/orders", body: body)
+        #expect(fingerprint == Idempotency.fingerprint(method: "POST", path: "/v1/orders", body: body))
+        #expect(fingerprint.count == 64 && fingerprint.allSatisfy { $0.isHexDigit && !$0.isUppercase })
+        #expect(fingerprint != Idempotency.fingerprint(method: "POST", path: "/v1/orders", body: compact))
+        #expect(fingerprint != Idempotency.fingerprint(method: "POST", path: "/v1/orders/x/cancel", body: body))
+        // SHA-256 of " \n" (empty method and path, empty body): the bytes are hashed as given.
+        #expect(Idempotency.fingerprint(method: "", path: "", body: []) == "e16f1596201850fd4a63680b27f603cb64e67176159be3d8ed78a4403fdb1700")
+    }
+
+    @Test func deeplyNestedBodyWithAKeyAnswersFast() async throws {
+        try await TestLab.run { lab in
+            let customer = try await lab.customer()
+            // About 1 KB: a 500-deep array under a field the API does not know.
+            let nested = String(repeating: "[", count: 500) + String(repeating: "]", count: 500)
+            let body = ByteBuffer(string: #"{"customerReference":"PO-1","priority":"standard","x":\#(nested)}"#)
+            let started = ContinuousClock.now
+            let response = try await lab.api.request(
+                .post, "/v1/orders", token: customer.key, headers: [.idempotencyKey: "nested"], body: body
+            )
+            let elapsed = ContinuousClock.now - started
+            #expect([400, 422].contains(response.status.code))
+            #expect(elapsed < .milliseconds(500), "took \(elapsed)")
+            let hashing = ContinuousClock.now
+            _ = Idempotency.fingerprint(method: "POST", path: "/v1/orders", body: Array(buffer: body))
+            #expect(ContinuousClock.now - hashing < .milliseconds(5))
         }
     }
 }

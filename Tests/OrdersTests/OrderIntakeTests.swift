@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import LIMSCore
 import LIMSTestSupport
+import PostgresNIO
 import Testing
 
 @Suite("Order intake")
@@ -84,6 +85,57 @@ struct OrderIntakeTests {
                 return try await group.reduce(into: [String]()) { $0.append($1) }
             }
             #expect(Set(numbers).count == 12)
+        }
+    }
+
+    @Test func submissionAnswersWhatTheOrderReadsBackAsAndWhatTheAuditRecords() async throws {
+        try await TestLab.run { lab in
+            let first = try await lab.service(priceMinor: 35_000)
+            let second = try await lab.service(priceMinor: 12_500)
+            let customer = try await lab.customer(discountBasisPoints: 500)
+            let body: [String: JSONValue] = [
+                "customerReference": .string("PO-77"), "priority": .string("expedited"), "returnAddress": .string("2 Factory Road"),
+                "items": .array([
+                    .object([
+                        "serviceCode": .string(first), "notes": .string("handle with care"),
+                        "instrument": .object([
+                            "manufacturer": .string("Acme"), "model": .string("PG-100"), "serialNumber": .string("SN-1"),
+                            "assetTag": .string(""), "description": .string("Bourdon gauge"),
+                        ]),
+                    ]),
+                    .object([
+                        "serviceCode": .string(second),
+                        "instrument": .object(["manufacturer": .string("Acme"), "model": .string("PT-7"), "serialNumber": .string("SN-2")]),
+                    ]),
+                ]),
+            ]
+            let submitted = try await lab.api.post("/v1/orders", token: customer.key, json: body, headers: [.idempotencyKey: "read-back"])
+            try submitted.expect(.created)
+            let id = try submitted.string("id")
+            let reread = try await lab.api.get("/v1/orders/\(id)", token: customer.key)
+            try reread.expect(.ok)
+            #expect(submitted.json == reread.json)
+            #expect(try submitted.string("items.0.instrument.assetTag") == "")  // empty, not absent
+            #expect(submitted.value("items.1.instrument.assetTag") == nil)
+            #expect(submitted.value("items.1.notes") == nil)
+            #expect(try submitted.number("items.1.lineNumber") == 2)
+            let audit = try await lab.api.get("/v1/audit?entity=order&entityId=\(id)&action=order.submitted", token: lab.adminToken)
+            try audit.expect(.ok)
+            #expect(audit.value("items.0.after") == submitted.json)
+        }
+    }
+
+    @Test func orderNumbersFormattedInSQLMatchNumberingFormat() async throws {
+        try await TestLab.run { lab in
+            let expression = Numbering.sequentialSQL("ORD", year: "year", value: "value")
+            for value: Int64 in [1, 42, 999_999, 1_000_000, 12_345_678] {
+                let rows = try await lab.database.client.query(
+                    "SELECT \(unescaped: expression) FROM (SELECT 2026 AS year, \(value)::bigint AS value) n", logger: lab.database.logger
+                )
+                var formatted: String?
+                for try await text in rows.decode(String.self) { formatted = text }
+                #expect(formatted == Numbering.format("ORD", year: 2026, value: value))
+            }
         }
     }
 }
