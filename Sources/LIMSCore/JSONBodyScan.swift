@@ -111,6 +111,10 @@ public enum JSONBodyScan {
                 scalars += 1
             default:
                 if byte < 0x80, problem == nil { problem = InputRules.bodyViolation(Unicode.Scalar(byte)) }
+                // C1 controls (U+0080 to U+009F) are 0xC2 0x80 to 0xC2 0x9F in UTF-8.
+                if byte == 0xC2, problem == nil, index + 1 < bytes.count, (0x80...0x9F).contains(bytes[index + 1]) {
+                    problem = "must not contain control characters"
+                }
                 if byte & 0xC0 != 0x80 { scalars += 1 }
                 if decodingKey { key.append(byte) }
                 index += 1

@@ -270,7 +270,7 @@ public struct OrderStore: Sendable {
         for try await row in rows {
             let cells = row.makeRandomAccess()
             if order == nil {
-                order = Self.order(from: (
+                order = try Self.order(from: (
                     try cells[0].decode(UUID.self), try cells[1].decode(String.self), try cells[2].decode(UUID.self),
                     try cells[3].decode(String.self),
                     try cells[4].decode(String.self), try cells[5].decode(String?.self), try cells[6].decode(String.self),

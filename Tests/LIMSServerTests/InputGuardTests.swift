@@ -144,6 +144,13 @@ struct JSONBodyScanTests {
         ]))
     }
 
+    @Test func c1ControlsAreRefusedEscapedOrRaw() {
+        let refused = JSONBodyScan.Outcome.issues([FieldIssue(field: "a", message: "must not contain control characters")])
+        #expect(scan(#"{"a":"x\u0085y"}"#) == refused)
+        #expect(scan("{\"a\":\"x\u{85}y\"}") == refused)
+        #expect(scan("{\"a\":\"\u{A0}é\"}") == .fine)
+    }
+
     @Test func keysWithEscapesAreDecodedForThePath() {
         #expect(scan(#"{"na\u006De":"\u0000"}"#) == .issues([FieldIssue(field: "name", message: "must not contain the NUL character (U+0000)")]))
     }
