@@ -38,7 +38,8 @@ public struct BookingController: Sendable {
         }
         let from = timestamp("from")
         let to = timestamp("to")
-        if let from, let to, to <= from { validator.add("to", "must be after from") }
+        // [from, to) with to = from is an empty window: it overlaps nothing, so the answer is an empty page.
+        if let from, let to, to < from { validator.add("to", "must not be before from") }
         try validator.finish()
         return try await bookings.list(equipmentId: id, from: from, to: to, page: PageRequest(request))
     }

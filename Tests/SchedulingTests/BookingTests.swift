@@ -102,6 +102,10 @@ struct BookingTests {
             } while cursor != nil
             #expect(paged == byStart)
             #expect(try await lab.api.get("/v1/equipment/\(id)/bookings?from=yesterday", token: lab.adminToken).problemFields == ["from"])
+            let instant = When.at(day: 3, hour: 11)
+            #expect(try await lab.api.get("/v1/equipment/\(id)/bookings?from=\(instant)&to=\(instant)", token: lab.adminToken).array("items").isEmpty)
+            let backwards = "/v1/equipment/\(id)/bookings?from=\(When.at(day: 3, hour: 12))&to=\(When.at(day: 3, hour: 10))"
+            #expect(try await lab.api.get(backwards, token: lab.adminToken).problemFields == ["to"])
             #expect(try await lab.api.get("/v1/equipment/\(UUID())/bookings", token: lab.adminToken).status == .notFound)
         }
     }
