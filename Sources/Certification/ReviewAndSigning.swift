@@ -36,6 +36,11 @@ public struct ReviewAndSigning: Sendable {
             if decision == .reject {
                 try await connection.query("UPDATE measurements SET submitted_at = NULL WHERE job_id = \(jobId)", logger: database.logger)
             }
+            // The decision and its comment are part of the record of the work (ISO/IEC 17025 §7.8.1), not only the state change.
+            try await AuditLog.record(
+                on: connection, audit, action: "job.reviewed", entity: "job", entityId: jobId.uuidString,
+                after: ReviewRecord(decision: decision.rawValue, comment: comment, reviewerId: staff.id), logger: database.logger
+            )
             return try await dependencies.jobs.transition(
                 on: connection, jobId: jobId, from: [.inReview], to: decision == .approve ? .awaitingSignature : .claimed, audit: audit
             )
@@ -104,4 +109,11 @@ public struct ReviewAndSigning: Sendable {
         for try await id in rows.decode(UUID.self) { return id }
         throw Problem.conflict("The job has no approving review.")
     }
+}
+
+/// What the audit log keeps of a review.
+struct ReviewRecord: Encodable, Sendable {
+    var decision: String
+    var comment: String?
+    var reviewerId: UUID
 }

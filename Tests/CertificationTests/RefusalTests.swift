@@ -132,4 +132,22 @@ struct RefusalTests {
             try await lab.api.put("/v1/jobs/\(flow.jobId)/measurements", token: flow.technician.token, json: flow.measurementBody()).expect(.ok)
         }
     }
+
+    @Test func aReviewsDecisionAndCommentAreAudited() async throws {
+        try await TestLab.run { lab in
+            let flow = try await LabFlow.prepare(lab)
+            try await lab.api.put("/v1/jobs/\(flow.jobId)/measurements", token: flow.technician.token, json: flow.measurementBody()).expect(.ok)
+            try await lab.api.post("/v1/jobs/\(flow.jobId)/submit", token: flow.technician.token).expect(.ok)
+            try await lab.api.post(
+                "/v1/jobs/\(flow.jobId)/review", token: flow.reviewer.token,
+                json: ["decision": .string("reject"), "comment": .string("Point 2 readings look transposed")]
+            ).expect(.ok)
+            let audit = try await lab.api.get("/v1/audit?entity=job&entityId=\(flow.jobId)&action=job.reviewed", token: lab.adminToken)
+            try audit.expect(.ok)
+            #expect(try audit.array("items").count == 1)
+            #expect(try audit.string("items.0.after.decision") == "reject")
+            #expect(try audit.string("items.0.after.comment") == "Point 2 readings look transposed")
+            #expect(try audit.string("items.0.actor.name") == "Mei Reviewer")
+        }
+    }
 }
