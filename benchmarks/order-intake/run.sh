@@ -12,7 +12,7 @@
 # median shown. PROFILE=1 adds a `perf record -e cpu-clock -g` of the server during one extra 8-connection run
 # and prints the top of its report.
 #
-# Usage: benchmarks/order-intake/run.sh  (env: SECONDS_PER_RUN, GET_SECONDS, RUNS, CONNECTIONS, LOG_LEVEL, PROFILE, LIMS_BINARY)
+# Usage: benchmarks/order-intake/run.sh  (env: SECONDS_PER_RUN, GET_SECONDS, RUNS, CONNECTIONS, LOG_LEVEL, PROFILE, KEEP_PERF_DATA, SHOW_SERVER_LOG, LIMS_BINARY)
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
