@@ -22,15 +22,15 @@ extension Idempotency {
                         SELECT customer_id, key FROM idempotency_keys
                         WHERE created_at < now() - make_interval(secs => \(Double(seconds)))
                         LIMIT \(batchSize) FOR UPDATE SKIP LOCKED
+                    ), deleted AS (
+                        DELETE FROM idempotency_keys k USING old WHERE k.customer_id = old.customer_id AND k.key = old.key RETURNING 1
                     )
-                    DELETE FROM idempotency_keys k USING old WHERE k.customer_id = old.customer_id AND k.key = old.key
-                    RETURNING 1
+                    SELECT count(*)::int FROM deleted
                     """,
                     logger: database.logger
                 )
-                var count = 0
-                for try await _ in rows { count += 1 }
-                return count
+                for try await count in rows.decode(Int.self) { return count }
+                return 0
             }
             guard let batch else { return removed }
             removed += batch
