@@ -70,8 +70,21 @@ let package = Package(
             dependencies: ["LIMSCore", "Scheduling", "Uncertainty", "Reports", hummingbird, postgres, crypto],
             swiftSettings: swiftSettings
         ),
+        // The web layer, above the domain modules: the shared foundation, then the staff console.
+        .target(
+            name: "Web",
+            dependencies: ["LIMSCore", "Accounts", hummingbird, httpTypes, postgres, logging, crypto, .product(name: "Mustache", package: "swift-mustache")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "Console",
+            dependencies: [
+                "Web", "LIMSCore", "Accounts", "Orders", "Samples", "Scheduling", "Certification", "Billing", "Uncertainty", hummingbird, httpTypes,
+            ],
+            swiftSettings: swiftSettings
+        ),
         .target(name: "LIMSServer", dependencies: [
-            "LIMSCore", "Accounts", "Orders", "Samples", "Scheduling", "Billing", "Certification", "Uncertainty", "Reports", hummingbird, httpTypes, postgres, logging,
+            "Web", "Console", "LIMSCore", "Accounts", "Orders", "Samples", "Scheduling", "Billing", "Certification", "Uncertainty", "Reports", hummingbird, httpTypes, postgres, logging,
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ], swiftSettings: swiftSettings),
         .executableTarget(
@@ -120,7 +133,7 @@ let package = Package(
         .testTarget(
             name: "LIMSServerTests",
             dependencies: [
-                "LIMSTestSupport", "LIMSServer", "LIMSCore", "Accounts", .product(name: "HummingbirdTesting", package: "hummingbird"),
+                "LIMSTestSupport", "LIMSServer", "LIMSCore", "Accounts", "Web", .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: swiftSettings

@@ -19,3 +19,5 @@ export LIMS_TEST_DATABASE_URL
 LIMS_TEST_DATABASE_URL=$("$LIMS" db url --dir "$CLUSTER_DIR" --port "$PORT" --role superuser)
 export LIMS_TEST_CLUSTER_DIR="$CLUSTER_DIR" LIMS_TEST_CLUSTER_PORT="$PORT" LIMS_TEST_LIMS_BINARY="$PWD/$LIMS"
 swift test --skip-build "$@"
+# Then the web pages in a real browser, against a server on the same throwaway cluster.
+scripts/browser-tests.sh

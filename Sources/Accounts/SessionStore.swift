@@ -38,6 +38,13 @@ public struct SessionStore: Sendable {
     /// address skips bcrypt: that decision is taken before the email is looked at, so it reveals nothing about it,
     /// and a flood from one address then costs no bcrypt time.
     public func login(email: String, password: String, sourceAddress: String, requestId: String) async throws -> Session {
+        let principal = try await checkCredentials(email: email, password: password, sourceAddress: sourceAddress, requestId: requestId)
+        return try await open(for: principal, requestId: requestId)
+    }
+
+    /// The throttled password check behind every sign-in (API and web pages): the staff user on success; 401 for a
+    /// wrong password, unknown email or inactive account; 429 with `Retry-After` while the email or address is locked.
+    public func checkCredentials(email: String, password: String, sourceAddress: String, requestId: String) async throws -> StaffPrincipal {
         let email = SignInThrottle.normalise(email: email)
         let decision = try await throttle.reserve(email: email, address: sourceAddress)
         let account = try await account(email: email)
@@ -54,7 +61,7 @@ public struct SessionStore: Sendable {
             throw Problem.unauthorized("The email or password is wrong.")
         }
         try await throttle.succeeded(email: email, address: sourceAddress)
-        return try await open(for: account.principal, requestId: requestId)
+        return account.principal
     }
 
     /// A staff account as sign-in needs it.
@@ -140,15 +147,18 @@ public struct SessionStore: Sendable {
         return 0
     }
 
-    /// Ends every session of `userId` (except the one whose token hash is `keeping`) inside the caller's transaction.
+    /// Ends every session of `userId`, API and web alike (except the one whose token hash is `keeping`), inside the
+    /// caller's transaction.
     static func endSessions(of userId: UUID, keeping token: String? = nil, on connection: PostgresConnection, logger: Logger) async throws -> Int {
         let keep = token.map(SecretToken.hash)
         let rows = try await connection.query(
             """
-            WITH ended AS (
+            WITH api AS (
                 DELETE FROM staff_sessions WHERE user_id = \(userId) AND (\(keep)::bytea IS NULL OR token_hash <> \(keep)) RETURNING 1
+            ), web AS (
+                DELETE FROM web_sessions WHERE user_id = \(userId) AND (\(keep)::bytea IS NULL OR token_hash <> \(keep)) RETURNING 1
             )
-            SELECT count(*)::int FROM ended
+            SELECT ((SELECT count(*) FROM api) + (SELECT count(*) FROM web))::int
             """,
             logger: logger
         )

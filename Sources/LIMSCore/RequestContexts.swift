@@ -9,6 +9,9 @@ public struct AppRequestContext: RequestContext, RemoteAddressRequestContext {
     /// The request id echoed as `X-Request-Id` and stamped on every audit event.
     public var requestId: String
     public var principal: Principal?
+    /// The secret of the web page session (cookie) the principal came from, set only by the web layer; pages derive
+    /// their form tokens from it. `nil` for API requests.
+    public var sessionSecret: String?
     /// The connection's peer (nil when there is no socket, as in router tests); sign-in throttling counts by it.
     public let remoteAddress: SocketAddress?
 
@@ -16,6 +19,7 @@ public struct AppRequestContext: RequestContext, RemoteAddressRequestContext {
         self.coreContext = .init(source: source)
         self.requestId = ""
         self.principal = nil
+        self.sessionSecret = nil
         self.remoteAddress = source.channel.remoteAddress
     }
 

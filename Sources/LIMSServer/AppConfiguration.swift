@@ -23,6 +23,8 @@ public struct AppConfiguration: Sendable {
     public var publicBaseURL: String
     /// How long stored idempotent responses are kept (`LIMS_IDEMPOTENCY_RETENTION`; at least 24 h, default 7 days).
     public var idempotencyRetention: Duration = .seconds(7 * 86_400)
+    /// How long a web page session (console, portal) may stay unused before it ends (`LIMS_WEB_IDLE_TIMEOUT`, default 30 minutes).
+    public var webIdleTimeout: Duration = .seconds(30 * 60)
     /// How often each instance runs the housekeeping sweeps (`LIMS_SWEEP_INTERVAL`, default 10 minutes).
     public var sweepInterval: Duration = .seconds(600)
     /// Makes the application logger's handler (by label) instead of the process-wide `LoggingSystem`, e.g. for a
@@ -64,6 +66,8 @@ public struct AppConfiguration: Sendable {
 
     public var migrationsDirectory: URL { projectRoot.appendingPathComponent("Migrations") }
     public var resourcesDirectory: URL { projectRoot.appendingPathComponent("Resources") }
+    /// Whether cookies must be `Secure`: the public URL is https.
+    public var secureCookies: Bool { publicBaseURL.lowercased().hasPrefix("https://") }
 }
 
 /// The lab as it names itself on documents.

@@ -42,6 +42,7 @@ func housekeeping(_ configuration: AppConfiguration, modules: Modules) -> Sweepe
         sweeps: [
             .init(name: "idempotency-keys") { [idempotency = modules.idempotency] in try await idempotency.sweep(olderThan: retention) },
             .init(name: "expired-sessions") { [sessions = modules.sessions] in try await sessions.purgeExpiredSessions() },
+            .init(name: "web-sessions") { [webSessions = modules.webSessions] in try await webSessions.purgeEnded() },
             .init(name: "sign-in-throttles") { [throttle = modules.sessions.throttle] in try await throttle.purgeStale() },
         ],
         logger: modules.database.logger
@@ -65,6 +66,8 @@ func buildRouter(_ configuration: AppConfiguration, modules: Modules, migrator: 
     try OpenAPIController(resources: configuration.resourcesDirectory).addRoutes(to: router.group())
     modules.addOpenRoutes(to: router.group("v1"))
     modules.addRoutes(to: router.group("v1", context: AuthenticatedContext.self))
+    modules.console.addRoutes(to: router)
+    modules.console.addAssetRoutes(to: router)
 
     routes.load(router.routes)
     return router

@@ -1,6 +1,7 @@
 import Accounts
 import Billing
 import Certification
+import Console
 import Foundation
 import Hummingbird
 import LIMSCore
@@ -8,6 +9,7 @@ import Orders
 import Reports
 import Samples
 import Scheduling
+import Web
 
 /// Every module's stores and controllers, made once per application and wired together here:
 /// where an effect runs against the module arrows, this is where the handler is connected.
@@ -15,6 +17,7 @@ struct Modules {
     let database: Database
     let staff: StaffStore
     let sessions: SessionStore
+    let webSessions: WebSessionStore
     let customers: CustomerStore
     let apiKeys: APIKeyStore
     let authorizations: AuthorizationStore
@@ -33,6 +36,7 @@ struct Modules {
     let certificates: CertificateStore
     let signingKey: SigningKey?
     let sourceAddress: SourceAddress
+    let console: Console
 
     init(configuration: AppConfiguration, database: Database) throws {
         // Read and checked once: start-up fails here, naming the file, when the key is unreadable or invalid or its
@@ -45,6 +49,7 @@ struct Modules {
         self.staff = StaffStore(database: database, hasher: hasher, policy: policy)
         self.sessions = SessionStore(database: database, hasher: hasher, policy: policy, throttle: configuration.signInThrottle)
         self.sourceAddress = SourceAddress(trustedProxyHeader: configuration.trustedProxyHeader)
+        self.webSessions = WebSessionStore(database: database, sessions: sessions, idleTimeout: configuration.webIdleTimeout)
         // The decoy hash for unknown emails, at the real cost, made now rather than on the first sign-in.
         Task { _ = try? await hasher.decoyHash() }
         self.customers = CustomerStore(database: database)
@@ -96,6 +101,16 @@ struct Modules {
         self.invoiceDocuments = try InvoiceDocuments(
             renderer: renderer,
             issuer: .init(name: configuration.lab.name, address: configuration.lab.address, accreditation: configuration.lab.accreditation)
+        )
+        let pages = try WebPages(resources: configuration.resourcesDirectory, secureCookies: configuration.secureCookies)
+        self.console = try Console(
+            pages: pages,
+            services: ConsoleServices(
+                webSessions: webSessions, sourceAddress: sourceAddress, staff: staff, customers: customers, apiKeys: apiKeys,
+                authorizations: authorizations, catalogue: catalogue, orders: orders, samples: samples, jobs: jobs, equipment: equipment,
+                bookings: bookings, measurements: measurements, certification: certification, certificates: certificates, billing: billing,
+                invoiceDocuments: invoiceDocuments, serviceExists: { [catalogue] code in try await catalogue.exists(code: code) }
+            )
         )
     }
 

@@ -167,8 +167,8 @@ public struct JobQueue: Sendable {
         }
     }
 
-    /// Jobs in enqueue order, optionally of one state and one service.
-    public func list(state: JobState?, serviceCode: String?, page: PageRequest) async throws -> Page<Job> {
+    /// Jobs in enqueue order, optionally of one state, one service and one holder.
+    public func list(state: JobState?, serviceCode: String?, holderId: UUID? = nil, page: PageRequest) async throws -> Page<Job> {
         let after = try page.cursorValue() ?? 0
         let rows = try await database.client.query(
             """
@@ -176,6 +176,7 @@ public struct JobQueue: Sendable {
             WHERE seq > \(after)
               AND (\(state?.rawValue)::text IS NULL OR state = \(state?.rawValue))
               AND (\(serviceCode)::text IS NULL OR service_code = \(serviceCode))
+              AND (\(holderId)::uuid IS NULL OR holder_id = \(holderId))
             ORDER BY seq LIMIT \(page.limit + 1)
             """,
             logger: logger

@@ -65,6 +65,12 @@ struct DatabaseOptions: ParsableArguments {
             }
             configuration.sweepInterval = interval
         }
+        if let text = environment["LIMS_WEB_IDLE_TIMEOUT"], !text.isEmpty {
+            guard let idle = DurationText.parse(text), idle >= .seconds(60), idle <= .seconds(12 * 3600) else {
+                throw ValidationError("LIMS_WEB_IDLE_TIMEOUT must be a duration from 1m to 12h (e.g. 30m)")
+            }
+            configuration.webIdleTimeout = idle
+        }
         configuration.trustedProxyHeader = environment["LIMS_TRUSTED_PROXY_HEADER"].flatMap { $0.isEmpty ? nil : $0 }
         return configuration
     }

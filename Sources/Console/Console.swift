@@ -1,0 +1,42 @@
+import Foundation
+import Hummingbird
+import LIMSCore
+import Web
+
+/// The staff console at `/console`: server-rendered pages over the module APIs, in English and Simplified Chinese.
+///
+/// Every console route passes, in order: the error pages, the session cookie, the form-token check on every POST;
+/// then every page but sign-in runs in a ``ConsoleContext`` (signed-in staff only).
+public struct Console: Sendable {
+    let area: ConsoleArea
+    let services: ConsoleServices
+    /// Every page template, checked at start-up.
+    static let templates = [
+        "console/login", "console/home",
+    ]
+
+    public init(pages: WebPages, services: ConsoleServices) throws {
+        try pages.require(Self.templates)
+        self.area = ConsoleArea(pages: pages)
+        self.services = services
+    }
+
+    public func addRoutes(to router: Router<AppRequestContext>) {
+        let group = router.group("console")
+            .add(middleware: WebErrorMiddleware(area: area))
+            .add(middleware: WebSessionMiddleware(sessions: services.webSessions, cookies: area.cookies))
+            .add(middleware: FormGuardMiddleware(cookies: area.cookies))
+        SignInPages(area: area, sessions: services.webSessions, sourceAddress: services.sourceAddress).addRoutes(to: group)
+        let staff = group.group(context: ConsoleContext.self)
+        HomePage(area: area, services: services).addRoutes(to: staff)
+        staff.get("**") { _, _ -> Response in throw WebError.notFound }
+        staff.post("**") { _, _ -> Response in throw WebError.notFound }
+    }
+}
+
+extension Console {
+    /// `GET /static/{name}`: the pages' stylesheet and script.
+    public func addAssetRoutes(to router: Router<AppRequestContext>) {
+        area.pages.assets.addRoutes(to: router)
+    }
+}

@@ -1,0 +1,48 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import LIMSCore
+
+/// A browser as far as page tests need one: a cookie jar over the test client, form posts, the form token of a page,
+/// and signing in through `/console/login`. (Real-browser tests are in `Tests/browser`.)
+public struct TestBrowser: Sendable {
+    public let api: TestAPI
+    public var cookies: [String: String] = [:]
+
+    public init(api: TestAPI) {
+        self.api = api
+    }
+
+    /// Sends a request with the jar's cookies (a form body when `form` is given) and keeps the cookies it sets.
+    public mutating func send(_ method: HTTPRequest.Method, _ path: String, form: [(String, String)]? = nil) async throws -> APIResponse {
+        var headers = HTTPFields()
+        if !cookies.isEmpty { headers[.cookie] = cookies.map { "\($0.key)=\($0.value)" }.sorted().joined(separator: "; ") }
+        var body: ByteBuffer?
+        if let form {
+            headers[.contentType] = "application/x-www-form-urlencoded"
+            let encoded = form.map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" }.joined(separator: "&")
+            body = ByteBuffer(string: encoded)
+        }
+        let response = try await api.request(method, path, headers: headers, body: body)
+        for field in response.headers where field.name == .setCookie {
+            let pair = field.value.split(separator: ";")[0].split(separator: "=", maxSplits: 1).map(String.init)
+            guard pair.count == 2 else { continue }
+            if pair[1].isEmpty || field.value.contains("Max-Age=0") { cookies[pair[0]] = nil } else { cookies[pair[0]] = pair[1] }
+        }
+        return response
+    }
+
+    /// The form token (`_csrf`) of the first form of a page.
+    public static func formToken(in html: String) -> String? {
+        guard let range = html.range(of: #"name="_csrf" value=""#) else { return nil }
+        return String(html[range.upperBound...].prefix { $0 != "\"" })
+    }
+
+    /// Signs in through the console's sign-in form.
+    public mutating func signIn(email: String, password: String) async throws -> APIResponse {
+        let page = try await send(.get, "/console/login")
+        guard let token = Self.formToken(in: page.text) else { throw APIResponse.Failure(description: "no form token on /console/login") }
+        return try await send(.post, "/console/login", form: [("_csrf", token), ("email", email), ("password", password), ("next", "/console")])
+    }
+}
