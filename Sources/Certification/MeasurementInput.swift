@@ -46,6 +46,9 @@ public struct EvaluatedPoint: Codable, Sendable, Equatable {
     public var mpe: String?
     public var decision: String?
     public var budget: BudgetResult
+    /// The technician's own budget rows as entered (before repeatability and resolution were added), so a draft can
+    /// be shown again for editing exactly as it was typed. Absent on records saved before it was kept.
+    public var budgetInput: [ComponentInput]?
 }
 
 /// Derives every point of a measurement through the uncertainty module: the repeatability (Type A from the
@@ -119,7 +122,8 @@ enum PointEvaluator {
                     readings: point.readings ?? [], resolution: point.resolution, meanIndication: statistics.meanText, error: error,
                     combinedStandardUncertainty: budget.combinedStandardUncertainty, effectiveDegreesOfFreedom: budget.effectiveDegreesOfFreedom.isFinite ? budget.effectiveDegreesOfFreedom : nil,
                     coverageFactor: budget.coverageFactor, coverageProbability: budget.coverageProbability,
-                    expandedUncertainty: budget.expandedUncertainty, reportedUncertainty: reported.text, mpe: mpeText, decision: decision, budget: budget
+                    expandedUncertainty: budget.expandedUncertainty, reportedUncertainty: reported.text, mpe: mpeText, decision: decision, budget: budget,
+                    budgetInput: point.budget
                 )
             )
         }

@@ -40,7 +40,7 @@ public struct MessageCatalogue: Sendable {
                     }
                     let key = line[..<equals].trimmingCharacters(in: .whitespaces)
                     let value = line[line.index(after: equals)...].trimmingCharacters(in: .whitespaces)
-                    guard !key.isEmpty, key.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "." || $0 == "_" }) else {
+                    guard !key.isEmpty, key.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "." || $0 == "_" || $0 == "-" }) else {
                         throw BadLine(file: "\(language.rawValue)/\(file)", line: number + 1, reason: "bad key `\(key)`")
                     }
                     guard table.updateValue(value, forKey: key) == nil else {
