@@ -24,43 +24,59 @@ public struct MeasurementStore: Sendable {
         self.dependencies = dependencies
     }
 
+    /// Checks a measurement as saving does (the job held by `staff`, cited equipment usable today, environment, every
+    /// point) and names every problem at once, with `extra` problems the caller found itself; writes nothing.
+    public func check(jobId: UUID, input: MeasurementInput, by staff: StaffPrincipal, extra: [LIMSCore.FieldIssue]) async throws {
+        _ = try await database.connection { connection in
+            try await validated(jobId: jobId, input: input, by: staff, extra: extra, on: connection)
+        }
+    }
+
+    func validated(
+        jobId: UUID, input: MeasurementInput, by staff: StaffPrincipal, extra: [LIMSCore.FieldIssue], on connection: PostgresConnection
+    ) async throws -> (Job, MeasurementRecord) {
+        let job = try await heldJob(jobId, by: staff, on: connection)
+        guard let service = try await dependencies.facts.service(job.serviceCode, connection) else { throw Problem.notFound("Service") }
+        let today = DateFormats.formatDay(Date())
+        var validator = Validator()
+        var equipmentIds: [UUID] = []
+        if let raw = input.equipmentIds, !raw.isEmpty {
+            for (index, text) in raw.enumerated() {
+                if let id = UUID(uuidString: text) { equipmentIds.append(id) } else { validator.add("equipmentIds[\(index)]", "must be a UUID") }
+            }
+        } else {
+            validator.add("equipmentIds", "must cite the reference equipment used")
+        }
+        validator.add(contentsOf: try await dependencies.equipment.issues(
+            equipmentIds: equipmentIds, serviceCode: job.serviceCode, day: today, on: connection
+        ).filter { issue in !validator.issues.contains { $0.field == issue.field } })
+        let environment = input.environment
+        validator.check(environment?.temperatureC?.value != nil, "environment.temperatureC", "is required, in °C")
+        if let humidity = environment?.relativeHumidityPct?.value {
+            validator.check(humidity >= 0 && humidity <= 100, "environment.relativeHumidityPct", "must be from 0 to 100")
+        } else {
+            validator.add("environment.relativeHumidityPct", "is required, in %")
+        }
+        let points = PointEvaluator.evaluate(input.points, serviceMPE: service.mpe, rule: service.decisionRule, validator: &validator)
+        validator.add(contentsOf: extra.filter { issue in !validator.issues.contains { $0.field == issue.field } })
+        try validator.finish()
+
+        let record = MeasurementRecord(
+            jobId: jobId, performerId: staff.id, measuredOn: today, equipmentIds: equipmentIds,
+            environment: environment ?? .init(temperatureC: nil, relativeHumidityPct: nil), points: points, submitted: false
+        )
+        return (job, record)
+    }
+
     /// Validates, derives every point, checks the cited equipment, and replaces the job's draft.
     public func save(jobId: UUID, input: MeasurementInput, by staff: StaffPrincipal, audit: AuditContext) async throws -> MeasurementRecord {
         try await database.transaction { connection in
-            let job = try await heldJob(jobId, by: staff, on: connection)
-            guard let service = try await dependencies.facts.service(job.serviceCode, connection) else { throw Problem.notFound("Service") }
-            let today = DateFormats.formatDay(Date())
-            var validator = Validator()
-            var equipmentIds: [UUID] = []
-            if let raw = input.equipmentIds, !raw.isEmpty {
-                for (index, text) in raw.enumerated() {
-                    if let id = UUID(uuidString: text) { equipmentIds.append(id) } else { validator.add("equipmentIds[\(index)]", "must be a UUID") }
-                }
-            } else {
-                validator.add("equipmentIds", "must cite the reference equipment used")
-            }
-            validator.add(contentsOf: try await dependencies.equipment.issues(
-                equipmentIds: equipmentIds, serviceCode: job.serviceCode, day: today, on: connection
-            ).filter { issue in !validator.issues.contains { $0.field == issue.field } })
-            let environment = input.environment
-            validator.check(environment?.temperatureC?.value != nil, "environment.temperatureC", "is required, in °C")
-            if let humidity = environment?.relativeHumidityPct?.value {
-                validator.check(humidity >= 0 && humidity <= 100, "environment.relativeHumidityPct", "must be from 0 to 100")
-            } else {
-                validator.add("environment.relativeHumidityPct", "is required, in %")
-            }
-            let points = PointEvaluator.evaluate(input.points, serviceMPE: service.mpe, rule: service.decisionRule, validator: &validator)
-            try validator.finish()
-
-            let record = MeasurementRecord(
-                jobId: jobId, performerId: staff.id, measuredOn: today, equipmentIds: equipmentIds,
-                environment: environment ?? .init(temperatureC: nil, relativeHumidityPct: nil), points: points, submitted: false
-            )
+            let (job, record) = try await validated(jobId: jobId, input: input, by: staff, extra: [], on: connection)
             try await connection.query(
                 """
                 INSERT INTO measurements (job_id, item_id, performer_id, measured_on, equipment_ids, environment, points)
-                VALUES (\(jobId), \(job.itemId), \(staff.id), \(today)::date, \(equipmentIds), \(try JSONValue(encoding: record.environment)),
-                        \(try JSONValue(encoding: points)))
+                VALUES (\(jobId), \(job.itemId), \(staff.id), \(record.measuredOn)::date, \(record.equipmentIds),
+                        \(try JSONValue(encoding: record.environment)), \(try JSONValue(encoding: record.points)))
                 ON CONFLICT (job_id) DO UPDATE SET performer_id = EXCLUDED.performer_id, measured_on = EXCLUDED.measured_on,
                     equipment_ids = EXCLUDED.equipment_ids, environment = EXCLUDED.environment, points = EXCLUDED.points, updated_at = now()
                 """,

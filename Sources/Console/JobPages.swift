@@ -246,24 +246,30 @@ struct JobPages {
         let built = MeasurementForm.input(from: values, quantity: service.quantity, unit: service.unit)
         var problems = built.problems
         for (name, reason) in form.problems { problems[name] = reason }
-        if problems.isEmpty {
-            do {
-                let input = try JSONDecoder().decode(MeasurementInput.self, from: JSONValue.encoder.encode(built.input))
+        do {
+            let input = try JSONDecoder().decode(MeasurementInput.self, from: JSONValue.encoder.encode(built.input))
+            if !problems.isEmpty {
+                // The form's own problems (a number that is none) were left out of the input; the module still names
+                // every other problem, so the person sees them all at once.
+                let extra = problems.map { LIMSCore.FieldIssue(field: $0.key, message: $0.value) }
+                try await services.measurements.check(jobId: id, input: input, by: context.staff, extra: extra)
+            } else {
                 _ = try await services.measurements.save(jobId: id, input: input, by: context.staff, audit: context.audit)
                 if action == "submit" {
                     _ = try await services.measurements.submit(jobId: id, by: context.staff, audit: context.audit)
                     return area.redirect(to: "/console/jobs/\(id.uuidString.lowercased())", flash: "job.submitted")
                 }
                 return area.redirect(to: "/console/jobs/\(id.uuidString.lowercased())", flash: "job.saved")
-            } catch let problem as Problem where problem.status == .unprocessableContent {
-                for issue in problem.errors {
-                    let name = MeasurementForm.formName(of: issue.field, pointIndex: built.pointIndex, rowIndex: built.rowIndex)
-                    if problems[name] == nil { problems[name] = issue.message }
-                }
-                if problem.errors.isEmpty { problems["points[0].nominal"] = problem.detail }
-            } catch let problem as Problem where problem.status == .conflict || problem.status == .forbidden {
-                return area.redirect(to: "/console/jobs/\(id.uuidString.lowercased())", flash: "job.notSaved", problem.detail, error: true)
             }
+        } catch let problem as Problem where problem.status == .unprocessableContent {
+            for issue in problem.errors {
+                // The extra problems come back under the form's own names; the module's under the API's paths.
+                let name = problems[issue.field] != nil ? issue.field : MeasurementForm.formName(of: issue.field, pointIndex: built.pointIndex, rowIndex: built.rowIndex)
+                if problems[name] == nil { problems[name] = issue.message }
+            }
+            if problem.errors.isEmpty { problems["points[0].nominal"] = problem.detail }
+        } catch let problem as Problem where problem.status == .conflict || problem.status == .forbidden {
+            return area.redirect(to: "/console/jobs/\(id.uuidString.lowercased())", flash: "job.notSaved", problem.detail, error: true)
         }
         return try await render(request, context: context, id: id, values: values, problems: problems, status: .unprocessableContent)
     }

@@ -45,4 +45,11 @@ public struct TestBrowser: Sendable {
         guard let token = Self.formToken(in: page.text) else { throw APIResponse.Failure(description: "no form token on /console/login") }
         return try await send(.post, "/console/login", form: [("_csrf", token), ("email", email), ("password", password), ("next", "/console")])
     }
+
+    /// Signs in as the staff user `userId` of `lab` (made with `TestLab.staff`, password `TestLab.password`).
+    public mutating func signIn(_ lab: TestLab, userId: UUID) async throws {
+        let user = try await lab.api.get("/v1/users/\(userId)", token: lab.adminToken)
+        let response = try await signIn(email: try user.string("email"), password: TestLab.password)
+        guard response.status == .seeOther else { throw APIResponse.Failure(description: "sign-in answered \(response.status)") }
+    }
 }

@@ -115,12 +115,16 @@ def api(method, path, key=None, body=None, headers=None):
         return json.loads(text) if text else None
 
 
-def submit_order(key, service_code="PG-CAL", serial=None, manufacturer="Yichuan", model="Y-100"):
-    """A customer's system submits an order with one instrument; returns the order."""
+def submit_order(key, service_code="PG-CAL", serial=None, manufacturer="Yichuan", model="Y-100", count=1):
+    """A customer's system submits an order of `count` instruments (serial numbers `serial`, `serial-2`…); returns it."""
     serial = serial or f"BT-{uuid.uuid4().hex[:8].upper()}"
     body = {
         "customerReference": f"browser-{serial}",
         "priority": "standard",
-        "items": [{"serviceCode": service_code, "instrument": {"manufacturer": manufacturer, "model": model, "serialNumber": serial}}],
+        "items": [
+            {"serviceCode": service_code,
+             "instrument": {"manufacturer": manufacturer, "model": model, "serialNumber": serial if index == 0 else f"{serial}-{index + 1}"}}
+            for index in range(count)
+        ],
     }
     return api("POST", "/v1/orders", key=key, body=body, headers={"Idempotency-Key": str(uuid.uuid4())})

@@ -4,23 +4,23 @@ import LIMSTestSupport
 
 /// A lab with everything a job needs up to its measurements: a verification-capable service with an MPE,
 /// calibrated equipment, staff with authorisations, a customer's accepted order, a received item and a claimed job.
-struct LabFlow {
-    let lab: TestLab
-    let serviceCode: String
-    let customer: (id: UUID, key: String)
-    let orderId: String
-    let itemId: String
-    let jobId: String
-    let equipmentId: String
-    let technician: (id: UUID, token: String)
-    let reviewer: (id: UUID, token: String)
-    let signatory: (id: UUID, token: String)
+public struct LabFlow: Sendable {
+    public let lab: TestLab
+    public let serviceCode: String
+    public let customer: (id: UUID, key: String)
+    public let orderId: String
+    public let itemId: String
+    public let jobId: String
+    public let equipmentId: String
+    public let technician: (id: UUID, token: String)
+    public let reviewer: (id: UUID, token: String)
+    public let signatory: (id: UUID, token: String)
 
-    static func today(offsetDays: Int = 0) -> String {
+    public static func today(offsetDays: Int = 0) -> String {
         DateFormats.formatDay(Date().addingTimeInterval(Double(offsetDays) * 86_400))
     }
 
-    static func prepare(_ lab: TestLab, kind: String = "calibration", mpe: String? = "0.05", rule: String = "simple") async throws -> LabFlow {
+    public static func prepare(_ lab: TestLab, kind: String = "calibration", mpe: String? = "0.05", rule: String = "simple") async throws -> LabFlow {
         let code = try await lab.service(kind: kind, mpe: mpe, decisionRule: rule)
         let customer = try await lab.customer()
         let receptionist = try await lab.staff(["receptionist"])
@@ -64,7 +64,7 @@ struct LabFlow {
     }
 
     /// Three readings around 10 MPa against a 10.000 MPa reference.
-    func measurementBody(readings: [String] = ["10.012", "10.014", "10.013"], equipmentIds: [String]? = nil) -> [String: JSONValue] {
+    public func measurementBody(readings: [String] = ["10.012", "10.014", "10.013"], equipmentIds: [String]? = nil) -> [String: JSONValue] {
         [
             "equipmentIds": .array((equipmentIds ?? [equipmentId]).map { .string($0) }),
             "environment": .object(["temperatureC": .string("20.1"), "relativeHumidityPct": .string("45")]),
@@ -78,7 +78,7 @@ struct LabFlow {
         ]
     }
 
-    func measureSubmitReview() async throws {
+    public func measureSubmitReview() async throws {
         try await lab.api.put("/v1/jobs/\(jobId)/measurements", token: technician.token, json: measurementBody()).expect(.ok)
         try await lab.api.post("/v1/jobs/\(jobId)/submit", token: technician.token).expect(.ok)
         try await lab.api.post("/v1/jobs/\(jobId)/review", token: reviewer.token, json: ["decision": .string("approve")]).expect(.ok)
