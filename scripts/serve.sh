@@ -11,4 +11,7 @@ if [ -z "${DATABASE_URL:-}" ]; then "$LIMS" db start; fi
 "$LIMS" migrate
 if [ -z "${LIMS_SIGNING_KEY:-}" ] && [ ! -f .lims/keys/signing-key.pem ]; then "$LIMS" keys init; fi
 "$LIMS" seed-demo
+echo
+echo "Staff console: http://${HOST:-127.0.0.1}:${PORT:-8080}/console — sign in with a demo staff email (admin@calibra.test,"
+echo "reception@, tech@, review@, sign@, billing@calibra.test) and the password seed-demo printed when it created the lab."
 exec "$LIMS" serve --host "${HOST:-127.0.0.1}" --port "${PORT:-8080}"

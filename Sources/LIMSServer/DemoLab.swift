@@ -169,15 +169,7 @@ public struct DemoLab: Sendable {
         for item in running.items {
             _ = try await modules.samples.receive(itemId: item.id, condition: .ok, notes: nil, location: "Receiving shelf R2", audit: try audit("reception@calibra.test"))
         }
-        let completed = try await submit(customers[0], "PO-2026-0100", ["PG-VER"])
-        _ = try await modules.orders.accept(id: completed.id, audit: try audit("reception@calibra.test"))
-        let item = completed.items[0]
-        _ = try await modules.samples.receive(itemId: item.id, condition: .ok, notes: "Minor scratches on the dial glass", location: "Pressure lab bench 1",
-                                              audit: try audit("reception@calibra.test"))
-        let technician = try person("tech@calibra.test")
-        guard let job = try await modules.jobs.claim(userId: technician.id, serviceCodes: ["PG-VER"], audit: try audit("tech@calibra.test")),
-              let pressureStandard
-        else { throw Problem.conflict("The demo job could not be claimed.") }
+        guard let pressureStandard else { throw Problem.conflict("The demo pressure standard is missing.") }
         let measurement: MeasurementInput = try decode(.object([
             "equipmentIds": .array([.string(pressureStandard.uuidString)]),
             "environment": .object(["temperatureC": .string("20.3"), "relativeHumidityPct": .string("48")]),
@@ -189,13 +181,30 @@ public struct DemoLab: Sendable {
                 ])
             }),
         ]))
+        // The running order's pressure gauge has been measured by a second technician and awaits review, so the
+        // reviewers' "My work" and the job pages show work in every state.
+        let secondTechnician = try person("tech2@calibra.test")
+        if let pending = try await modules.jobs.claim(userId: secondTechnician.id, serviceCodes: ["PG-CAL"], audit: try audit("tech2@calibra.test")) {
+            _ = try await modules.measurements.save(jobId: pending.id, input: measurement, by: secondTechnician, audit: try audit("tech2@calibra.test"))
+            _ = try await modules.measurements.submit(jobId: pending.id, by: secondTechnician, audit: try audit("tech2@calibra.test"))
+        }
+        let completed = try await submit(customers[0], "PO-2026-0100", ["PG-VER"])
+        _ = try await modules.orders.accept(id: completed.id, audit: try audit("reception@calibra.test"))
+        let item = completed.items[0]
+        _ = try await modules.samples.receive(itemId: item.id, condition: .ok, notes: "Minor scratches on the dial glass", location: "Pressure lab bench 1",
+                                              audit: try audit("reception@calibra.test"))
+        let technician = try person("tech@calibra.test")
+        guard let job = try await modules.jobs.claim(userId: technician.id, serviceCodes: ["PG-VER"], audit: try audit("tech@calibra.test")) else {
+            throw Problem.conflict("The demo job could not be claimed.")
+        }
         _ = try await modules.measurements.save(jobId: job.id, input: measurement, by: technician, audit: try audit("tech@calibra.test"))
         _ = try await modules.measurements.submit(jobId: job.id, by: technician, audit: try audit("tech@calibra.test"))
         _ = try await modules.certification.review(jobId: job.id, decision: .approve, comment: "Checked", by: try person("review@calibra.test"), audit: try audit("review@calibra.test"))
         let certificate = try await modules.certification.sign(jobId: job.id, by: try person("sign@calibra.test"), audit: try audit("sign@calibra.test"))
         lines += [
-            "", "Orders: one submitted, one rejected, one accepted awaiting its instruments, one in progress (expedited),",
-            "and \(completed.number) completed with certificate \(certificate.number) and its invoice.",
+            "", "Orders: one submitted, one rejected, one accepted awaiting its instruments, one in progress (expedited: its pressure gauge",
+            "awaits review, its balance waits in the queue), and \(completed.number) completed with certificate \(certificate.number) and its invoice.",
+            "", "Staff console: http://\(configuration.host):\(configuration.port)/console (sign in with a staff email above and the password).",
             "", "Try: curl -H 'Authorization: Bearer <key>' http://\(configuration.host):\(configuration.port)/v1/orders",
         ]
         return lines.joined(separator: "\n")
