@@ -45,9 +45,15 @@ let package = Package(
             dependencies: ["LIMSCore", hummingbird, postgres, crypto, .product(name: "HummingbirdBcrypt", package: "hummingbird-auth")],
             swiftSettings: swiftSettings
         ),
+        // The customer's instrument register, upstream of Orders (order submission registers instruments).
+        .target(
+            name: "Instruments",
+            dependencies: ["LIMSCore", "Accounts", hummingbird, postgres, logging],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "Orders",
-            dependencies: ["LIMSCore", "Accounts", hummingbird, httpTypes, postgres, crypto],
+            dependencies: ["LIMSCore", "Accounts", "Instruments", hummingbird, httpTypes, postgres, crypto],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -79,12 +85,13 @@ let package = Package(
         .target(
             name: "Console",
             dependencies: [
-                "Web", "LIMSCore", "Accounts", "Orders", "Samples", "Scheduling", "Certification", "Billing", "Uncertainty", hummingbird, httpTypes,
+                "Web", "LIMSCore", "Accounts", "Instruments", "Orders", "Samples", "Scheduling", "Certification", "Billing", "Uncertainty", hummingbird,
+                httpTypes,
             ],
             swiftSettings: swiftSettings
         ),
         .target(name: "LIMSServer", dependencies: [
-            "Web", "Console", "LIMSCore", "Accounts", "Orders", "Samples", "Scheduling", "Billing", "Certification", "Uncertainty", "Reports", hummingbird, httpTypes, postgres, logging,
+            "Web", "Console", "LIMSCore", "Accounts", "Instruments", "Orders", "Samples", "Scheduling", "Billing", "Certification", "Uncertainty", "Reports", hummingbird, httpTypes, postgres, logging,
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ], swiftSettings: swiftSettings),
         .executableTarget(
@@ -125,6 +132,14 @@ let package = Package(
             name: "CertificationTests",
             dependencies: [
                 "LIMSTestSupport", "LIMSServer", "Certification", "Scheduling", "Orders", "Accounts", "Reports", "LIMSCore", postgres,
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "InstrumentsTests",
+            dependencies: [
+                "LIMSTestSupport", "LIMSServer", "Instruments", "Orders", "Accounts", "LIMSCore", hummingbird, postgres,
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings

@@ -21,6 +21,7 @@ public struct CustomerController: Sendable {
         group.post("customers", use: create)
         group.get("customers", use: list)
         group.get("customers/{id}", use: show)
+        group.patch("customers/{id}", use: update)
         group.post("customers/{id}/api-keys", use: issueKey)
         group.get("customers/{id}/api-keys", use: listKeys)
         group.delete("api-keys/{id}", use: revokeKey)
@@ -43,6 +44,14 @@ public struct CustomerController: Sendable {
         if let scope = context.principal.customerScope, scope != id { throw Problem.notFound("Customer") }
         guard let customer = try await customers.find(id: id) else { throw Problem.notFound("Customer") }
         return customer
+    }
+
+    /// Changes a customer's settings (admin): `reminderLeadDays`.
+    func update(_ request: Request, context: AuthenticatedContext) async throws -> Customer {
+        _ = try context.principal.requireStaff(.admin)
+        let id = try context.parameters.require("id", as: UUID.self)
+        let change = try await request.decode(as: CustomerStore.CustomerChange.self, context: context)
+        return try await customers.update(id: id, change, audit: context.audit)
     }
 
     func issueKey(_ request: Request, context: AuthenticatedContext) async throws -> EditedResponse<APIKeyStore.IssuedKey> {

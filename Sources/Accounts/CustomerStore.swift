@@ -15,6 +15,8 @@ public struct Customer: Codable, Sendable, Equatable {
     public var discountBasisPoints: Int
     public var taxRateBasisPoints: Int
     public var paymentTermsDays: Int
+    /// Days before an instrument's due date that the customer is reminded (recall); default 30.
+    public var reminderLeadDays: Int
     public var createdAt: Date
 }
 
@@ -116,27 +118,27 @@ public struct CustomerStore: Sendable {
             logger: database.logger
         )
         var found: [(Customer, Int64)] = []
-        for try await row in rows.decode((UUID, String, String, String, String?, String, String, Int, Int, Int, Date, Int64).self) {
-            found.append((Self.customer(from: row), row.11))
+        for try await row in rows.decode((UUID, String, String, String, String?, String, String, Int, Int, Int, Date, Int, Int64).self) {
+            found.append((Self.customer(from: (row.0, row.1, row.2, row.3, row.4, row.5, row.6, row.7, row.8, row.9, row.10, row.11)), row.12))
         }
         return Page(fetched: found, limit: page.limit) { $0.1 }.map { $0.0 }
     }
 
     static let columns =
-        "id, code, name, address, tax_id, currency::text, billing_email, discount_basis_points, tax_rate_basis_points, payment_terms_days, created_at"
+        "id, code, name, address, tax_id, currency::text, billing_email, discount_basis_points, tax_rate_basis_points, payment_terms_days, created_at, reminder_lead_days"
 
     static func decode(_ rows: PostgresRowSequence) async throws -> [Customer] {
         var customers: [Customer] = []
-        for try await row in rows.decode((UUID, String, String, String, String?, String, String, Int, Int, Int, Date).self) {
-            customers.append(customer(from: (row.0, row.1, row.2, row.3, row.4, row.5, row.6, row.7, row.8, row.9, row.10, 0)))
+        for try await row in rows.decode((UUID, String, String, String, String?, String, String, Int, Int, Int, Date, Int).self) {
+            customers.append(customer(from: row))
         }
         return customers
     }
 
-    static func customer(from row: (UUID, String, String, String, String?, String, String, Int, Int, Int, Date, Int64)) -> Customer {
+    static func customer(from row: (UUID, String, String, String, String?, String, String, Int, Int, Int, Date, Int)) -> Customer {
         Customer(
             id: row.0, code: row.1, name: row.2, address: row.3, taxId: row.4, currency: row.5, billingEmail: row.6,
-            discountBasisPoints: row.7, taxRateBasisPoints: row.8, paymentTermsDays: row.9, createdAt: row.10
+            discountBasisPoints: row.7, taxRateBasisPoints: row.8, paymentTermsDays: row.9, reminderLeadDays: row.11, createdAt: row.10
         )
     }
 }

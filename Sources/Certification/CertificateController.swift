@@ -9,10 +9,15 @@ public struct CertificateController: Sendable {
     let certificates: CertificateStore
     /// Loaded once at start-up: the open public-key route never reads the disk.
     let signingKey: SigningKey?
+    /// The certificates issued for a registered instrument (the instrument register's history), for `?instrumentId=`.
+    let instrumentCertificates: @Sendable (UUID) async throws -> [UUID]
 
-    public init(certificates: CertificateStore, signingKey: SigningKey?) {
+    public init(
+        certificates: CertificateStore, signingKey: SigningKey?, instrumentCertificates: @escaping @Sendable (UUID) async throws -> [UUID] = { _ in [] }
+    ) {
         self.certificates = certificates
         self.signingKey = signingKey
+        self.instrumentCertificates = instrumentCertificates
     }
 
     struct AmendRequest: Decodable {
@@ -54,7 +59,12 @@ public struct CertificateController: Sendable {
             guard let id = UUID(uuidString: raw) else { throw Problem.invalid("orderId", "must be a UUID") }
             orderId = id
         }
-        return try await certificates.list(orderId: orderId, scope: context.principal.customerScope, page: PageRequest(request))
+        var ids: [UUID]?
+        if let raw = request.query["instrumentId"] {
+            guard let id = UUID(uuidString: raw) else { throw Problem.invalid("instrumentId", "must be a UUID") }
+            ids = try await instrumentCertificates(id)
+        }
+        return try await certificates.list(orderId: orderId, ids: ids, scope: context.principal.customerScope, page: PageRequest(request))
     }
 
     func amend(_ request: Request, context: AuthenticatedContext) async throws -> EditedResponse<Certificate> {

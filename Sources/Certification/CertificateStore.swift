@@ -29,13 +29,15 @@ public struct CertificateStore: Sendable {
         try await select(id: id, on: connection).first
     }
 
-    public func list(orderId: UUID?, scope: UUID?, page: PageRequest) async throws -> Page<Certificate> {
+    /// Oldest first; a customer sees its own only. `ids` narrows the list to those certificates (an instrument's, say).
+    public func list(orderId: UUID?, ids: [UUID]? = nil, scope: UUID?, page: PageRequest) async throws -> Page<Certificate> {
         let after = try page.cursorValue() ?? 0
         return try await database.connection { connection in
             let rows = try await connection.query(
                 """
                 SELECT c.seq FROM certificates c
                 WHERE c.seq > \(after) AND (\(orderId)::uuid IS NULL OR c.order_id = \(orderId)) AND (\(scope)::uuid IS NULL OR c.customer_id = \(scope))
+                  AND (\(ids)::uuid[] IS NULL OR c.id = ANY(\(ids)::uuid[]))
                 ORDER BY c.seq LIMIT \(page.limit + 1)
                 """,
                 logger: database.logger
@@ -125,6 +127,7 @@ public struct CertificateStore: Sendable {
             let amended = try await CertificateIssuing(dependencies: dependencies).store(
                 document, baseNumber: baseNumber, supersedes: id, job: job, signer: staff, key: key, on: connection
             )
+            try await dependencies.facts.certificateIssued(.init(amended), connection, audit)
             try await AuditLog.record(
                 on: connection, audit, action: "certificate.amended", entity: "certificate", entityId: amended.id.uuidString,
                 before: ["number": original.certificate.number], after: ["number": amended.number, "reason": reason], logger: database.logger

@@ -79,6 +79,40 @@ public struct CertificationFacts: Sendable {
         }
     }
 
+    /// A certificate as issued (signed) or amended, for the customer's instrument register, which keeps each instrument's
+    /// history and next due date: what the certificate concluded and the dates it states.
+    public struct IssuedCertificate: Sendable, Equatable {
+        public var certificateId: UUID
+        public var number: String
+        public var revision: Int
+        /// The revision an amendment replaces.
+        public var supersedes: UUID?
+        public var itemId: UUID
+        public var customerId: UUID
+        public var serviceCode: String
+        /// `calibration-certificate`, `verification-certificate` or `verification-result-notice`.
+        public var documentKind: String
+        /// The date of the work (`YYYY-MM-DD`).
+        public var calibratedOn: String
+        public var issuedOn: String
+        /// A verification certificate's valid-until date.
+        public var validUntil: String?
+
+        init(_ certificate: Certificate) {
+            self.certificateId = certificate.id
+            self.number = certificate.number
+            self.revision = certificate.revision
+            self.supersedes = certificate.supersedes
+            self.itemId = certificate.itemId
+            self.customerId = certificate.customerId
+            self.serviceCode = certificate.document.method.serviceCode
+            self.documentKind = certificate.documentKind
+            self.calibratedOn = certificate.document.calibratedOn
+            self.issuedOn = certificate.document.issuedOn
+            self.validUntil = certificate.document.validUntil
+        }
+    }
+
     /// The ordered item `itemId` of order `orderId`; `nil` when either is unknown.
     public var orderedItem: @Sendable (_ orderId: UUID, _ itemId: UUID, PostgresConnection) async throws -> OrderedItem?
     /// The catalogue entry of a service code; `nil` when unknown.
@@ -95,6 +129,8 @@ public struct CertificationFacts: Sendable {
     public var itemCertified: @Sendable (_ itemId: UUID, PostgresConnection, AuditContext) async throws -> Void
     /// An item of the order was finished: the order completes (and is invoiced) when all its items are.
     public var itemFinished: @Sendable (_ orderId: UUID, PostgresConnection, AuditContext) async throws -> Void
+    /// A certificate was signed or amended, in that transaction: the instrument register records it.
+    public var certificateIssued: @Sendable (IssuedCertificate, PostgresConnection, AuditContext) async throws -> Void
 
     public init(
         orderedItem: @escaping @Sendable (UUID, UUID, PostgresConnection) async throws -> OrderedItem?,
@@ -104,7 +140,8 @@ public struct CertificationFacts: Sendable {
         isAuthorized: @escaping @Sendable (UUID, String, Activity, PostgresConnection) async throws -> Bool,
         testStarted: @escaping @Sendable (UUID, PostgresConnection, AuditContext) async throws -> Void,
         itemCertified: @escaping @Sendable (UUID, PostgresConnection, AuditContext) async throws -> Void,
-        itemFinished: @escaping @Sendable (UUID, PostgresConnection, AuditContext) async throws -> Void
+        itemFinished: @escaping @Sendable (UUID, PostgresConnection, AuditContext) async throws -> Void,
+        certificateIssued: @escaping @Sendable (IssuedCertificate, PostgresConnection, AuditContext) async throws -> Void = { _, _, _ in }
     ) {
         self.orderedItem = orderedItem
         self.service = service
@@ -114,5 +151,6 @@ public struct CertificationFacts: Sendable {
         self.testStarted = testStarted
         self.itemCertified = itemCertified
         self.itemFinished = itemFinished
+        self.certificateIssued = certificateIssued
     }
 }

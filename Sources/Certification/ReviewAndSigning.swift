@@ -69,6 +69,7 @@ public struct ReviewAndSigning: Sendable {
             let certificate = try await issuing.store(document, baseNumber: number, supersedes: nil, job: job, signer: staff, key: key, on: connection)
             _ = try await dependencies.jobs.transition(on: connection, jobId: jobId, from: [.awaitingSignature], to: .certified, audit: audit)
             try await dependencies.facts.itemCertified(job.itemId, connection, audit)
+            try await dependencies.facts.certificateIssued(.init(certificate), connection, audit)
             try await AuditLog.record(
                 on: connection, audit, action: "certificate.issued", entity: "certificate", entityId: certificate.id.uuidString,
                 after: ["number": certificate.number, "digest": certificate.digest], logger: database.logger

@@ -27,6 +27,8 @@ public struct AppConfiguration: Sendable {
     public var webIdleTimeout: Duration = .seconds(30 * 60)
     /// How often each instance runs the housekeeping sweeps (`LIMS_SWEEP_INTERVAL`, default 10 minutes).
     public var sweepInterval: Duration = .seconds(600)
+    /// How often each instance runs the recall sweep (`LIMS_RECALL_INTERVAL`, default 1 hour).
+    public var recallInterval: Duration = .seconds(3600)
     /// Makes the application logger's handler (by label) instead of the process-wide `LoggingSystem`, e.g. for a
     /// test that reads what the server logged. `nil` (the default) uses `LoggingSystem`.
     public var logHandler: (@Sendable (String) -> any LogHandler)? = nil

@@ -1,6 +1,7 @@
 import Accounts
 import Foundation
 import Hummingbird
+import Instruments
 import LIMSCore
 import Logging
 import Orders
@@ -26,7 +27,7 @@ public func buildApplication(_ configuration: AppConfiguration) async throws -> 
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Calibra"),
         logger: logger
     )
-    app.addServices(client, housekeeping(configuration, modules: modules))
+    app.addServices(client, housekeeping(configuration, modules: modules), recall(configuration, modules: modules))
     app.beforeServerStarts {
         let applied = try await migrator.migrate(url: configuration.migrationDatabase, logger: logger)
         if !applied.isEmpty { logger.info("migrations applied", metadata: ["count": .stringConvertible(applied.count)]) }
@@ -47,6 +48,22 @@ func housekeeping(_ configuration: AppConfiguration, modules: Modules) -> Sweepe
         ],
         logger: modules.database.logger
     )
+}
+
+/// The recall sweep every instance runs every `LIMS_RECALL_INTERVAL`: notices of instruments due soon and overdue, each sent
+/// once per instrument and due date however many instances sweep at once (the database's key decides).
+func recall(_ configuration: AppConfiguration, modules: Modules) -> Sweeper {
+    Sweeper(
+        interval: configuration.recallInterval,
+        sweeps: [.init(name: "recall") { [instruments = modules.instruments] in try await RecallSweep(store: instruments).run().total }],
+        logger: modules.database.logger
+    )
+}
+
+/// One pass of the recall sweep now (`lims recall run`), on `database`.
+public func runRecallSweep(database: Database) async throws -> (dueSoon: Int, overdue: Int) {
+    let summary = try await RecallSweep(store: InstrumentStore(database: database, customers: CustomerStore(database: database))).run()
+    return (summary.dueSoon, summary.overdue)
 }
 
 /// Wires middleware and every module's controller. Middleware first: it applies only to routes added after it.

@@ -1,6 +1,7 @@
 import Accounts
 import Certification
 import Foundation
+import Instruments
 import LIMSCore
 import Logging
 import Orders
@@ -33,7 +34,7 @@ public struct DemoLab: Sendable {
 
     static let services: [JSONValue] = [
         service("PG-VER", "Spring-tube pressure gauge verification", "verification", "Pressure gauge", "pressure", "MPa", "0 to 60 MPa",
-                "JJG 52-2013", 28_000, 5, mpe: "0.04", rule: "simple", months: 6),
+                "JJG 52-2013", 28_000, 5, mpe: "0.04", rule: "simple", months: 6, mandatory: "safety_protection"),
         service("PG-CAL", "Digital pressure gauge calibration", "calibration", "Pressure gauge", "pressure", "MPa", "0 to 70 MPa",
                 "JJF 1059.1-2012 / JJG 875-2019", 35_000, 7, mpe: "0.05", rule: "guarded"),
         service("BAL-CAL", "Electronic balance calibration", "calibration", "Balance", "mass", "g", "0 to 2200 g", "JJF 1847-2020", 42_000, 7),
@@ -44,7 +45,7 @@ public struct DemoLab: Sendable {
 
     static func service(
         _ code: String, _ title: String, _ kind: String, _ category: String, _ quantity: String, _ unit: String, _ range: String, _ method: String,
-        _ priceMinor: Int, _ days: Int, mpe: String? = nil, rule: String? = nil, months: Int? = nil
+        _ priceMinor: Int, _ days: Int, mpe: String? = nil, rule: String? = nil, months: Int? = nil, mandatory: String? = nil
     ) -> JSONValue {
         var body: [String: JSONValue] = [
             "code": .string(code), "title": .string(title), "kind": .string(kind), "instrumentCategory": .string(category),
@@ -55,6 +56,7 @@ public struct DemoLab: Sendable {
         if let mpe { body["mpe"] = .string(mpe) }
         if let rule { body["decisionRule"] = .string(rule) }
         if let months { body["verificationPeriodMonths"] = .number(Double(months)) }
+        if let mandatory { body["mandatoryVerificationCategory"] = .string(mandatory) }
         return .object(body)
     }
 
@@ -170,17 +172,20 @@ public struct DemoLab: Sendable {
             _ = try await modules.samples.receive(itemId: item.id, condition: .ok, notes: nil, location: "Receiving shelf R2", audit: try audit("reception@calibra.test"))
         }
         guard let pressureStandard else { throw Problem.conflict("The demo pressure standard is missing.") }
-        let measurement: MeasurementInput = try decode(.object([
-            "equipmentIds": .array([.string(pressureStandard.uuidString)]),
-            "environment": .object(["temperatureC": .string("20.3"), "relativeHumidityPct": .string("48")]),
-            "points": .array([("2", ["2.002", "2.004", "2.003"]), ("6", ["6.010", "6.008", "6.011"]), ("10", ["10.012", "10.015", "10.013"])].map { nominal, readings in
-                .object([
-                    "quantity": .string("pressure"), "unit": .string("MPa"), "nominal": .string(nominal), "reference": .string("\(nominal).000"),
-                    "readings": .array(readings.map { .string($0) }), "resolution": .string("0.001"),
-                    "budget": .array([.object(["name": .string("reference standard"), "type": .string("B"), "expandedUncertainty": .number(0.004), "coverageFactor": .number(2)])]),
-                ])
-            }),
-        ]))
+        func measurement(_ points: [(String, [String])]) throws -> MeasurementInput {
+            try decode(.object([
+                "equipmentIds": .array([.string(pressureStandard.uuidString)]),
+                "environment": .object(["temperatureC": .string("20.3"), "relativeHumidityPct": .string("48")]),
+                "points": .array(points.map { nominal, readings in
+                    .object([
+                        "quantity": .string("pressure"), "unit": .string("MPa"), "nominal": .string(nominal), "reference": .string("\(nominal).000"),
+                        "readings": .array(readings.map { .string($0) }), "resolution": .string("0.001"),
+                        "budget": .array([.object(["name": .string("reference standard"), "type": .string("B"), "expandedUncertainty": .number(0.004), "coverageFactor": .number(2)])]),
+                    ])
+                }),
+            ]))
+        }
+        let measurement = try measurement([("2", ["2.002", "2.004", "2.003"]), ("6", ["6.010", "6.008", "6.011"]), ("10", ["10.012", "10.015", "10.013"])])
         // The running order's pressure gauge has been measured by a second technician and awaits review, so the
         // reviewers' "My work" and the job pages show work in every state.
         let secondTechnician = try person("tech2@calibra.test")
@@ -201,6 +206,10 @@ public struct DemoLab: Sendable {
         _ = try await modules.measurements.submit(jobId: job.id, by: technician, audit: try audit("tech@calibra.test"))
         _ = try await modules.certification.review(jobId: job.id, decision: .approve, comment: "Checked", by: try person("review@calibra.test"), audit: try audit("review@calibra.test"))
         let certificate = try await modules.certification.sign(jobId: job.id, by: try person("sign@calibra.test"), audit: try audit("sign@calibra.test"))
+        lines += try await seedInstruments(
+            modules: modules, customer: customers[0], submit: submit, audit: audit, person: person,
+            failing: try measurement([("2", ["2.002", "2.004", "2.003"]), ("6", ["6.071", "6.068", "6.074"]), ("10", ["10.112", "10.109", "10.115"])])
+        )
         lines += [
             "", "Orders: one submitted, one rejected, one accepted awaiting its instruments, one in progress (expedited: its pressure gauge",
             "awaits review, its balance waits in the queue), and \(completed.number) completed with certificate \(certificate.number) and its invoice.",
@@ -212,5 +221,72 @@ public struct DemoLab: Sendable {
 
     func decode<T: Decodable>(_ value: JSONValue) throws -> T {
         try JSONDecoder().decode(T.self, from: JSONValue.encoder.encode(value))
+    }
+
+    /// The instrument register in every status: the completed order's gauge is in period; a boiler gauge fails its mandatory
+    /// verification here; two gauges verified by another lab before Calibra (imported history) are overdue and due soon;
+    /// a balance calibrated elsewhere has an agreed 12-month interval; the instruments still in the lab have no due date yet.
+    /// Then one recall pass puts the due-soon and overdue notices in the customer's feed.
+    func seedInstruments(
+        modules: Modules, customer: UUID, submit: (UUID, String, [String], String) async throws -> Order,
+        audit: (String) throws -> AuditContext, person: (String) throws -> StaffPrincipal, failing: MeasurementInput
+    ) async throws -> [String] {
+        let boiler = try await submit(customer, "PO-2026-0103", ["PG-VER"], "standard")
+        _ = try await modules.orders.accept(id: boiler.id, audit: try audit("reception@calibra.test"))
+        _ = try await modules.samples.receive(
+            itemId: boiler.items[0].id, condition: .ok, notes: "Boiler gauge, pointer sticks", location: "Pressure lab bench 2",
+            audit: try audit("reception@calibra.test")
+        )
+        let technician = try person("tech@calibra.test")
+        guard let job = try await modules.jobs.claim(userId: technician.id, serviceCodes: ["PG-VER"], audit: try audit("tech@calibra.test")) else {
+            throw Problem.conflict("The demo verification job could not be claimed.")
+        }
+        _ = try await modules.measurements.save(jobId: job.id, input: failing, by: technician, audit: try audit("tech@calibra.test"))
+        _ = try await modules.measurements.submit(jobId: job.id, by: technician, audit: try audit("tech@calibra.test"))
+        _ = try await modules.certification.review(
+            jobId: job.id, decision: .approve, comment: "Errors beyond the MPE confirmed", by: try person("review@calibra.test"),
+            audit: try audit("review@calibra.test")
+        )
+        let notice = try await modules.certification.sign(jobId: job.id, by: try person("sign@calibra.test"), audit: try audit("sign@calibra.test"))
+
+        // Records the customer brought from its previous lab.
+        let today = Date()
+        func day(_ offset: Int) -> String { DateFormats.formatDay(today.addingTimeInterval(Double(offset) * 86_400)) }
+        let earlier: [(model: String, serial: String, service: String, kind: String, number: String, on: Int, validUntil: Int?)] = [
+            ("Y-60", "HZ-2025-0311", "PG-VER", "verification-certificate", "HZJL-2025-0311", -200, -17),
+            ("Y-100", "HZ-2025-0588", "PG-VER", "verification-certificate", "HZJL-2025-0588", -170, 12),
+            ("ME204", "B-2209", "BAL-CAL", "calibration-certificate", "SZJL-2025-2209", -300, nil),
+        ]
+        let instruments = modules.instruments
+        let system = AuditContext(actor: .system, requestId: "seed-demo")
+        try await database.transaction { connection in
+            for record in earlier {
+                let verification = record.kind != "calibration-certificate"
+                let ids = try await instruments.register(
+                    [.init(
+                        manufacturer: verification ? "Yichuan" : "Mettler Toledo", model: record.model, serialNumber: record.serial,
+                        category: verification ? "Pressure gauge" : "Balance", mandatoryVerificationCategory: verification ? .safetyProtection : nil
+                    )],
+                    customerId: customer, on: connection, audit: system
+                )
+                try await instruments.recordCertificate(
+                    CertificateRecord(
+                        certificateId: nil, number: record.number, serviceCode: record.service, documentKind: record.kind, serviceOn: day(record.on),
+                        issuedOn: day(record.on), validUntil: record.validUntil.map(day)
+                    ),
+                    instrumentId: ids[0], on: connection, audit: system
+                )
+            }
+        }
+        let balance = try await instruments.list(InstrumentFilter(customerId: customer, serialNumber: "B-2209"), page: PageRequest(limit: 1))
+        if let balance = balance.items.first {
+            _ = try await instruments.update(id: balance.id, scope: nil, InstrumentChange(calibrationIntervalMonths: .set(12)), audit: system)
+        }
+        let sent = try await RecallSweep(store: instruments).run()
+        return [
+            "", "Instrument register (Acme): in period, due soon, overdue (verified elsewhere before), a boiler gauge that failed its",
+            "mandatory verification here (\(notice.number)), and instruments not yet serviced; the recall sweep sent \(sent.dueSoon) due-soon",
+            "and \(sent.overdue) overdue notice(s) to the feed.",
+        ]
     }
 }

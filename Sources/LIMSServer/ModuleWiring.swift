@@ -2,6 +2,7 @@ import Accounts
 import Billing
 import Certification
 import Foundation
+import Instruments
 import LIMSCore
 import Orders
 import PostgresNIO
@@ -82,7 +83,29 @@ public enum ModuleWiring {
             },
             itemFinished: { orderId, connection, audit in
                 try await orders.completeIfFinished(orderId: orderId, on: connection, audit: audit)
+            },
+            certificateIssued: { certificate, connection, audit in
+                try await registerCertificate(certificate, orders: orders, catalogue: catalogue, on: connection, audit: audit)
             }
+        )
+    }
+
+    /// The instrument register's record of a signed or amended certificate: the item's instrument (linked at order
+    /// submission) gets the certificate in its history, with the service's instrument category and mandatory-verification use.
+    static func registerCertificate(
+        _ certificate: CertificationFacts.IssuedCertificate, orders: OrderStore, catalogue: CatalogueStore, on connection: PostgresConnection,
+        audit: AuditContext
+    ) async throws {
+        guard let item = try await orders.item(id: certificate.itemId, on: connection), let instrumentId = item.instrumentId else { return }
+        let service = try await catalogue.service(code: certificate.serviceCode, on: connection)
+        try await orders.instruments.recordCertificate(
+            CertificateRecord(
+                certificateId: certificate.certificateId, number: certificate.number, revision: certificate.revision,
+                supersedes: certificate.supersedes, serviceCode: certificate.serviceCode, documentKind: certificate.documentKind,
+                serviceOn: certificate.calibratedOn, issuedOn: certificate.issuedOn, validUntil: certificate.validUntil,
+                category: service?.instrumentCategory, mandatoryVerificationCategory: service?.mandatoryVerificationCategory
+            ),
+            instrumentId: instrumentId, on: connection, audit: audit
         )
     }
 }

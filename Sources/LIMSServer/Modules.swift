@@ -4,6 +4,7 @@ import Certification
 import Console
 import Foundation
 import Hummingbird
+import Instruments
 import LIMSCore
 import Orders
 import Reports
@@ -22,6 +23,7 @@ struct Modules {
     let apiKeys: APIKeyStore
     let authorizations: AuthorizationStore
     let catalogue: CatalogueStore
+    let instruments: InstrumentStore
     let billing: BillingStore
     let invoiceDocuments: InvoiceDocuments
     let orders: OrderStore
@@ -56,11 +58,13 @@ struct Modules {
         self.apiKeys = APIKeyStore(database: database)
         self.authorizations = AuthorizationStore(database: database)
         self.catalogue = CatalogueStore(database: database)
+        let instruments = InstrumentStore(database: database, customers: customers)
+        self.instruments = instruments
         // Completing an order issues its invoice, in the same transaction.
         let billing = BillingStore(database: database, customers: ModuleWiring.billingCustomers(customers))
         self.billing = billing
         self.orders = OrderStore(
-            database: database, catalogue: catalogue, customers: customers,
+            database: database, catalogue: catalogue, customers: customers, instruments: instruments,
             onCompleted: { connection, order, audit in _ = try await billing.issueInvoice(for: order, on: connection, audit: audit) }
         )
         self.idempotency = Idempotency(database: database)
@@ -130,12 +134,16 @@ struct Modules {
         UncertaintyController().addRoutes(to: group)
         CatalogueController(catalogue: catalogue).addRoutes(to: group)
         OrderController(orders: orders, idempotency: idempotency, database: database).addRoutes(to: group)
+        InstrumentController(instruments: instruments).addRoutes(to: group)
         SampleController(samples: samples).addRoutes(to: group)
         EquipmentController(equipment: equipment, serviceExists: serviceExists).addRoutes(to: group)
         BookingController(bookings: bookings).addRoutes(to: group)
         JobController(jobs: jobs).addRoutes(to: group)
         CertificationController(measurements: measurements, workflow: certification, database: database).addRoutes(to: group)
-        CertificateController(certificates: certificates, signingKey: signingKey).addRoutes(to: group)
+        CertificateController(
+            certificates: certificates, signingKey: signingKey,
+            instrumentCertificates: { [instruments] id in try await instruments.certificateIds(instrumentId: id) }
+        ).addRoutes(to: group)
         InvoiceController(billing: billing, documents: invoiceDocuments).addRoutes(to: group)
     }
 

@@ -23,7 +23,7 @@ struct Sweeper: Service {
         }
     }
 
-    /// One pass of every sweep; returns what each removed.
+    /// One pass of every sweep; returns how many records each removed (or, for the recall sweep, sent).
     @discardableResult
     func runOnce() async -> [String: Int] {
         var results: [String: Int] = [:]
@@ -31,7 +31,7 @@ struct Sweeper: Service {
             do {
                 let removed = try await sweep.run()
                 results[sweep.name] = removed
-                if removed > 0 { logger.info("sweep removed records", metadata: ["sweep": .string(sweep.name), "removed": .stringConvertible(removed)]) }
+                if removed > 0 { logger.info("sweep done", metadata: ["sweep": .string(sweep.name), "removed": .stringConvertible(removed)]) }
             } catch {
                 logger.error("sweep failed", metadata: ["sweep": .string(sweep.name), "error": .string(String(reflecting: error))])
             }

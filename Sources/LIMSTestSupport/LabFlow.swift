@@ -20,9 +20,15 @@ public struct LabFlow: Sendable {
         DateFormats.formatDay(Date().addingTimeInterval(Double(offsetDays) * 86_400))
     }
 
-    public static func prepare(_ lab: TestLab, kind: String = "calibration", mpe: String? = "0.05", rule: String = "simple") async throws -> LabFlow {
-        let code = try await lab.service(kind: kind, mpe: mpe, decisionRule: rule)
-        let customer = try await lab.customer()
+    /// With `serviceCode` and `customer`, a further job for an existing service and customer; with `instrument`, the order
+    /// names that instrument (`manufacturer`, `model`, `serialNumber`…) instead of a new one.
+    public static func prepare(
+        _ lab: TestLab, kind: String = "calibration", mpe: String? = "0.05", rule: String = "simple", serviceCode: String? = nil,
+        customer: (id: UUID, key: String)? = nil, instrument: [String: JSONValue]? = nil
+    ) async throws -> LabFlow {
+        let code: String
+        if let serviceCode { code = serviceCode } else { code = try await lab.service(kind: kind, mpe: mpe, decisionRule: rule) }
+        let customer = if let customer { customer } else { try await lab.customer() }
         let receptionist = try await lab.staff(["receptionist"])
         let technician = try await lab.staff(["technician"], name: "Tao Technician")
         let reviewer = try await lab.staff(["reviewer"], name: "Mei Reviewer")
@@ -47,7 +53,9 @@ public struct LabFlow: Sendable {
                    "calibratedOn": .string(today(offsetDays: -30)), "dueOn": .string(today(offsetDays: 335)),
                    "traceability": .string("Traceable to the national pressure standard (NIM, China)")]
         ).expect(.created)
-        let order = try await lab.api.post("/v1/orders", token: customer.key, json: TestLab.orderBody(serviceCodes: [code], reference: "PO-CERT"))
+        var body = TestLab.orderBody(serviceCodes: [code], reference: "PO-CERT")
+        if let instrument { body["items"] = .array([.object(["serviceCode": .string(code), "instrument": .object(instrument)])]) }
+        let order = try await lab.api.post("/v1/orders", token: customer.key, json: body)
         try order.expect(.created)
         let orderId = try order.string("id")
         let itemId = try order.string("items.0.id")

@@ -48,6 +48,7 @@ public struct TestLab: Sendable {
         )
         // Background sweeps stay out of the way of tests that count rows; tests run them by hand.
         configuration.sweepInterval = .seconds(24 * 3600)
+        configuration.recallInterval = .seconds(24 * 3600)
         customize(&configuration)
         let finalConfiguration = configuration
         // The lab's key folder (if a test made one) is a throwaway: remove it whatever the outcome.
@@ -126,7 +127,8 @@ extension TestLab {
     @discardableResult
     public func service(
         code: String? = nil, kind: String = "calibration", priceMinor: Int64 = 35_000, currency: String = "CNY", turnaroundDays: Int = 7,
-        expediteSurchargeBasisPoints: Int = 5000, mpe: String? = nil, decisionRule: String? = nil, verificationPeriodMonths: Int? = nil
+        expediteSurchargeBasisPoints: Int = 5000, mpe: String? = nil, decisionRule: String? = nil, verificationPeriodMonths: Int? = nil,
+        mandatoryVerificationCategory: String? = nil
     ) async throws -> String {
         let code = code ?? "SVC-\(UUID().uuidString.prefix(8))"
         var body: [String: JSONValue] = [
@@ -138,6 +140,7 @@ extension TestLab {
         ]
         if let mpe { body["mpe"] = .string(mpe) }
         if let decisionRule { body["decisionRule"] = .string(decisionRule) }
+        if let mandatoryVerificationCategory { body["mandatoryVerificationCategory"] = .string(mandatoryVerificationCategory) }
         if let months = verificationPeriodMonths ?? (kind == "verification" ? 12 : nil) { body["verificationPeriodMonths"] = .number(Double(months)) }
         let response = try await api.post("/v1/services", token: adminToken, json: body)
         try response.expect(.created)

@@ -1,4 +1,5 @@
 import Foundation
+import Instruments
 import LIMSCore
 import Logging
 import PostgresNIO
@@ -27,6 +28,7 @@ public struct CatalogueStore: Sendable {
         public var mpe: String?
         public var decisionRule: String?
         public var verificationPeriodMonths: Int?
+        public var mandatoryVerificationCategory: String?
     }
 
     public func create(_ input: NewService, audit: AuditContext) async throws -> Service {
@@ -58,6 +60,12 @@ public struct CatalogueStore: Sendable {
         } else if input.verificationPeriodMonths != nil {
             validator.add("verificationPeriodMonths", "applies only to verification services")
         }
+        let mandatory = input.mandatoryVerificationCategory.flatMap {
+            validator.requireEnum($0, "mandatoryVerificationCategory", as: MandatoryVerificationCategory.self)
+        }
+        if input.mandatoryVerificationCategory != nil, kind == .calibration {
+            validator.add("mandatoryVerificationCategory", "applies only to verification services")
+        }
         try validator.finish()
         guard let kind, let price = input.price, let accredited = input.accredited else { throw Problem.validation(validator.issues) }
 
@@ -66,9 +74,11 @@ public struct CatalogueStore: Sendable {
                 try await connection.query(
                     """
                     INSERT INTO services (code, title, kind, instrument_category, quantity, unit, range, method, accredited, turnaround_days,
-                                          expedite_surcharge_basis_points, mpe, decision_rule, verification_period_months)
+                                          expedite_surcharge_basis_points, mpe, decision_rule, verification_period_months,
+                                          mandatory_verification_category)
                     VALUES (\(code), \(title), \(kind.rawValue), \(category), \(quantity), \(unit), \(range), \(method), \(accredited),
-                            \(turnaround), \(surcharge), \(input.mpe), \((rule ?? .simple).rawValue), \(input.verificationPeriodMonths))
+                            \(turnaround), \(surcharge), \(input.mpe), \((rule ?? .simple).rawValue), \(input.verificationPeriodMonths),
+                            \(mandatory?.rawValue))
                     """,
                     logger: database.logger
                 )
@@ -146,7 +156,8 @@ public struct CatalogueStore: Sendable {
 
     static let select = """
         SELECT s.code, s.title, s.kind, s.instrument_category, s.quantity, s.unit, s.range, s.method, s.accredited, p.amount_minor,
-               p.currency::text, s.turnaround_days, s.expedite_surcharge_basis_points, s.mpe, s.decision_rule, s.verification_period_months
+               p.currency::text, s.turnaround_days, s.expedite_surcharge_basis_points, s.mpe, s.decision_rule, s.verification_period_months,
+               s.mandatory_verification_category
         FROM services s
         JOIN LATERAL (SELECT amount_minor, currency FROM service_prices WHERE service_code = s.code ORDER BY id DESC LIMIT 1) p ON true
         """
@@ -154,7 +165,7 @@ public struct CatalogueStore: Sendable {
     static func decode(_ rows: PostgresRowSequence) async throws -> [Service] {
         var services: [Service] = []
         for try await row in rows.decode(
-            (String, String, String, String, String, String, String, String, Bool, Int64, String, Int, Int, String?, String, Int?).self
+            (String, String, String, String, String, String, String, String, Bool, Int64, String, Int, Int, String?, String, Int?, String?).self
         ) {
             services.append(
                 Service(
@@ -163,7 +174,10 @@ public struct CatalogueStore: Sendable {
                     unit: row.5, range: row.6, method: row.7, accredited: row.8, price: Money(amountMinor: row.9, currency: row.10),
                     turnaroundDays: row.11, expediteSurchargeBasisPoints: row.12, mpe: row.13,
                     decisionRule: try StoredValue.decode(DecisionRuleName.self, row.14, table: "services", column: "decision_rule"),
-                    verificationPeriodMonths: row.15
+                    verificationPeriodMonths: row.15,
+                    mandatoryVerificationCategory: try row.16.map {
+                        try StoredValue.decode(MandatoryVerificationCategory.self, $0, table: "services", column: "mandatory_verification_category")
+                    }
                 )
             )
         }

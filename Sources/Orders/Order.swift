@@ -42,6 +42,8 @@ public struct OrderItem: Codable, Sendable, Equatable {
     public var serviceCode: String
     public var status: ItemStatus
     public var instrument: Instrument
+    /// The customer's registered instrument this item is (the instrument register, module Instruments).
+    public var instrumentId: UUID?
     public var notes: String?
     public var unitPrice: Money
     /// When the item was certified (kept after it is returned): what invoicing bills.

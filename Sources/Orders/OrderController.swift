@@ -27,6 +27,7 @@ public struct OrderController: Sendable {
         group.post("orders/{id}/cancel", use: cancel)
         group.post("orders/{id}/accept", use: accept)
         group.post("orders/{id}/reject", use: reject)
+        group.post("instruments/reorder", use: reorder)
     }
 
     func submit(_ request: Request, context: AuthenticatedContext) async throws -> Response {
@@ -37,6 +38,18 @@ public struct OrderController: Sendable {
         return try await idempotent(request, body: body, customerId: customer.customerId, context: context) { connection in
             let submitted = try await orders.submitEncoded(submission, customerId: customer.customerId, on: connection, audit: context.audit)
             return (201, submitted.json.bytes)
+        }
+    }
+
+    /// Re-order from the instrument register (customer): an order as `POST /v1/orders` makes it, idempotent the same way.
+    func reorder(_ request: Request, context: AuthenticatedContext) async throws -> Response {
+        let customer = try context.principal.requireCustomer()
+        var request = request
+        let body = Array(buffer: try await request.collectBody(upTo: context.maxUploadSize))
+        let input = try await request.decode(as: ReorderRequest.self, context: context)
+        return try await idempotent(request, body: body, customerId: customer.customerId, context: context) { connection in
+            let placed = try await orders.reorder(input, customerId: customer.customerId, on: connection, audit: context.audit)
+            return (201, placed.json.bytes)
         }
     }
 

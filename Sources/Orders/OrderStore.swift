@@ -1,5 +1,6 @@
 import Accounts
 import Foundation
+import Instruments
 import LIMSCore
 import Logging
 import PostgresNIO
@@ -10,16 +11,19 @@ public struct OrderStore: Sendable {
     let database: Database
     let catalogue: CatalogueStore
     let customers: CustomerStore
+    /// The instrument register: submission links each item to the customer's instrument, registering it on first sight.
+    public let instruments: InstrumentStore
     /// Called in the completing transaction when an order completes (the server wires invoicing here).
     let onCompleted: @Sendable (PostgresConnection, Order, AuditContext) async throws -> Void
 
     public init(
-        database: Database, catalogue: CatalogueStore, customers: CustomerStore,
+        database: Database, catalogue: CatalogueStore, customers: CustomerStore, instruments: InstrumentStore? = nil,
         onCompleted: @escaping @Sendable (PostgresConnection, Order, AuditContext) async throws -> Void = { _, _, _ in }
     ) {
         self.database = database
         self.catalogue = catalogue
         self.customers = customers
+        self.instruments = instruments ?? InstrumentStore(database: database, customers: customers)
         self.onCompleted = onCompleted
     }
 
@@ -34,9 +38,10 @@ public struct OrderStore: Sendable {
     /// ``submit(_:customerId:on:audit:)``, also giving the order's JSON, encoded once: the audit log's after-image
     /// and the response body are the same bytes.
     ///
-    /// Three round trips after validation: the customer, the services, then one statement that takes the number,
-    /// inserts the order and all its items (unnest of arrays) and gives back what only the database knows (number,
-    /// submission time); the order is built from what was written, not read back. Then the audit event.
+    /// Four round trips after validation: the customer, the services, the instrument register (one statement that links
+    /// every item to the customer's instrument, registering new ones), then one statement that takes the number, inserts
+    /// the order and all its items (unnest of arrays) and gives back what only the database knows (number, submission
+    /// time); the order is built from what was written, not read back. Then the audit event.
     public func submitEncoded(
         _ submission: OrderSubmission, customerId: UUID, on connection: PostgresConnection, audit: AuditContext
     ) async throws -> (order: Order, json: EncodedJSON) {
@@ -59,13 +64,24 @@ public struct OrderStore: Sendable {
         guard let priority else { throw Problem.validation(validator.issues) }
 
         let orderId = UUID()
+        let instrumentIds = try await instruments.register(
+            items.map { input, instrument in
+                let service = input.serviceCode.flatMap { services[$0] }
+                return InstrumentStore.Identification(
+                    manufacturer: instrument.manufacturer, model: instrument.model, serialNumber: instrument.serialNumber,
+                    assetTag: instrument.assetTag, description: instrument.description, category: service?.instrumentCategory,
+                    mandatoryVerificationCategory: service?.mandatoryVerificationCategory
+                )
+            },
+            customerId: customerId, on: connection, audit: audit
+        )
         var orderItems: [OrderItem] = []
         var lines: [Quote.Line] = []
         for (index, (input, instrument)) in items.enumerated() {
             guard let code = input.serviceCode, let service = services[code] else { throw Problem.validation(validator.issues) }
             let item = OrderItem(
                 id: UUID(), orderId: orderId, lineNumber: index + 1, serviceCode: code, status: .awaitingReceipt, instrument: instrument,
-                notes: input.notes, unitPrice: service.price, certifiedAt: nil
+                instrumentId: instrumentIds[index], notes: input.notes, unitPrice: service.price, certifiedAt: nil
             )
             orderItems.append(item)
             lines.append(
@@ -112,16 +128,17 @@ public struct OrderStore: Sendable {
                 RETURNING number, submitted_at
             ), new_items AS (
                 INSERT INTO order_items (id, order_id, line_number, service_code, manufacturer, model, serial_number, asset_tag, description,
-                                         notes, unit_price_minor)
+                                         notes, unit_price_minor, instrument_id)
                 SELECT l.id, \(orderId), l.line, l.code, l.manufacturer, l.model, l.serial, CASE WHEN l.has_tag THEN l.tag END,
-                       CASE WHEN l.has_description THEN l.description END, CASE WHEN l.has_notes THEN l.notes END, l.price
+                       CASE WHEN l.has_description THEN l.description END, CASE WHEN l.has_notes THEN l.notes END, l.price, l.instrument
                 FROM unnest(\(items.map(\.id)), \(items.map(\.serviceCode)), \(items.map(\.instrument.manufacturer)),
                             \(items.map(\.instrument.model)), \(items.map(\.instrument.serialNumber)),
                             \(items.map { $0.instrument.assetTag ?? "" }), \(items.map { $0.instrument.assetTag != nil }),
                             \(items.map { $0.instrument.description ?? "" }), \(items.map { $0.instrument.description != nil }),
-                            \(items.map { $0.notes ?? "" }), \(items.map { $0.notes != nil }), \(items.map(\.unitPrice.amountMinor)))
+                            \(items.map { $0.notes ?? "" }), \(items.map { $0.notes != nil }), \(items.map(\.unitPrice.amountMinor)),
+                            \(items.map { $0.instrumentId ?? UUID() }))
                      WITH ORDINALITY AS l(id, code, manufacturer, model, serial, tag, has_tag, description, has_description, notes, has_notes,
-                                          price, line)
+                                          price, instrument, line)
             )
             SELECT number, submitted_at FROM placed
             """,
@@ -260,7 +277,7 @@ public struct OrderStore: Sendable {
             SELECT o.id, o.number, o.customer_id, o.customer_reference, o.priority, o.return_address, o.status, o.quote, o.rejection_reason,
                    o.submitted_at, o.decided_at, o.completed_at,
                    i.id, i.line_number, i.service_code, i.status, i.manufacturer, i.model, i.serial_number, i.asset_tag, i.description, i.notes,
-                   i.unit_price_minor, o.currency::text, i.certified_at
+                   i.unit_price_minor, o.currency::text, i.certified_at, i.instrument_id
             FROM orders o LEFT JOIN order_items i ON i.order_id = o.id
             WHERE o.id = \(id) ORDER BY i.line_number \(unescaped: lock ? "FOR UPDATE OF o" : "")
             """,
@@ -284,7 +301,8 @@ public struct OrderStore: Sendable {
                     itemId, id, try cells[13].decode(Int.self), try cells[14].decode(String.self), try cells[15].decode(String.self),
                     try cells[16].decode(String.self), try cells[17].decode(String.self), try cells[18].decode(String.self),
                     try cells[19].decode(String?.self), try cells[20].decode(String?.self), try cells[21].decode(String?.self),
-                    try cells[22].decode(Int64.self), try cells[23].decode(String.self), try cells[24].decode(Date?.self)
+                    try cells[22].decode(Int64.self), try cells[23].decode(String.self), try cells[24].decode(Date?.self),
+                    try cells[25].decode(UUID?.self)
                 ))
             )
         }
@@ -365,13 +383,13 @@ public struct OrderStore: Sendable {
 
     static let itemSelect = """
         SELECT i.id, i.order_id, i.line_number, i.service_code, i.status, i.manufacturer, i.model, i.serial_number, i.asset_tag,
-               i.description, i.notes, i.unit_price_minor, item_order.currency::text, i.certified_at
+               i.description, i.notes, i.unit_price_minor, item_order.currency::text, i.certified_at, i.instrument_id
         FROM order_items i JOIN orders item_order ON item_order.id = i.order_id
         """
 
     static func decodeItems(_ rows: PostgresRowSequence) async throws -> [OrderItem] {
         var items: [OrderItem] = []
-        for try await row in rows.decode((UUID, UUID, Int, String, String, String, String, String, String?, String?, String?, Int64, String, Date?).self) {
+        for try await row in rows.decode((UUID, UUID, Int, String, String, String, String, String, String?, String?, String?, Int64, String, Date?, UUID?).self) {
             items.append(try item(from: row))
         }
         return items
@@ -386,12 +404,12 @@ public struct OrderStore: Sendable {
     }
 
     static func item(
-        from row: (UUID, UUID, Int, String, String, String, String, String, String?, String?, String?, Int64, String, Date?)
+        from row: (UUID, UUID, Int, String, String, String, String, String, String?, String?, String?, Int64, String, Date?, UUID?)
     ) throws -> OrderItem {
         OrderItem(
             id: row.0, orderId: row.1, lineNumber: row.2, serviceCode: row.3, status: try StoredValue.decode(ItemStatus.self, row.4, table: "order_items", column: "status"),
             instrument: Instrument(manufacturer: row.5, model: row.6, serialNumber: row.7, assetTag: row.8, description: row.9),
-            notes: row.10, unitPrice: Money(amountMinor: row.11, currency: row.12), certifiedAt: row.13
+            instrumentId: row.14, notes: row.10, unitPrice: Money(amountMinor: row.11, currency: row.12), certifiedAt: row.13
         )
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Instruments
 import LIMSCore
 
 /// Whether a service ends in reported values (calibration) or in a legal pass/fail judgement (verification).
@@ -31,6 +32,8 @@ public struct Service: Codable, Sendable, Equatable {
     public var decisionRule: DecisionRuleName
     /// For verification services: how long a passed verification stays valid.
     public var verificationPeriodMonths: Int?
+    /// Set on a verification service that is mandatory verification under the national catalogue, by the instrument's use.
+    public var mandatoryVerificationCategory: MandatoryVerificationCategory?
 }
 
 /// One entry of a service's price history.

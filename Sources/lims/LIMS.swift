@@ -8,7 +8,7 @@ struct LIMS: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "lims",
         abstract: "Calibra: a laboratory information management system for metrology test centres.",
-        subcommands: [Serve.self, Migrate.self, DB.self, User.self, Keys.self, SeedDemo.self, Benchmark.self]
+        subcommands: [Serve.self, Migrate.self, DB.self, User.self, Keys.self, SeedDemo.self, Recall.self, Benchmark.self]
     )
 }
 
@@ -64,6 +64,12 @@ struct DatabaseOptions: ParsableArguments {
                 throw ValidationError("LIMS_SWEEP_INTERVAL must be a duration of at least 1s (e.g. 10m)")
             }
             configuration.sweepInterval = interval
+        }
+        if let text = environment["LIMS_RECALL_INTERVAL"], !text.isEmpty {
+            guard let interval = DurationText.parse(text), interval >= .seconds(1) else {
+                throw ValidationError("LIMS_RECALL_INTERVAL must be a duration of at least 1s (e.g. 1h)")
+            }
+            configuration.recallInterval = interval
         }
         if let text = environment["LIMS_WEB_IDLE_TIMEOUT"], !text.isEmpty {
             guard let idle = DurationText.parse(text), idle >= .seconds(60), idle <= .seconds(12 * 3600) else {

@@ -19,13 +19,18 @@ struct DemoLabTests {
             let statuses = Set(try orders.array("items").compactMap { $0["status"]?.stringValue })
             #expect(statuses == ["submitted", "rejected", "accepted", "in_progress", "completed"])
             let certificates = try await lab.api.get("/v1/certificates", token: lab.adminToken)
-            #expect(try certificates.array("items").count == 1)
+            // The completed order's verification certificate, and the failed boiler gauge's verification result notice.
+            #expect(try certificates.array("items").count == 2)
             let equipment = try await lab.api.get("/v1/equipment", token: lab.adminToken)
             #expect(try equipment.array("items").count == 4)
             let invoices = try await lab.api.get("/v1/invoices", token: lab.adminToken)
-            #expect(try invoices.array("items").count == 1)  // the completed order's invoice, issued as it completed
+            #expect(try invoices.array("items").count == 2)  // the completed orders' invoices, issued as they completed
             let jobs = try await lab.api.get("/v1/jobs?state=queued", token: lab.adminToken)
             #expect(try jobs.array("items").count == 2)
+            // The instrument register shows every status, a failed mandatory verification among them.
+            let instruments = try await lab.api.get("/v1/instruments?limit=500", token: lab.adminToken).array("items")
+            #expect(Set(instruments.compactMap { $0["status"]?.stringValue }) == ["in_period", "due_soon", "overdue", "failed", "no_due_date"])
+            #expect(instruments.contains { $0["status"]?.stringValue == "failed" && $0["mandatoryVerificationCategory"]?.stringValue == "safety_protection" })
         }
     }
 }

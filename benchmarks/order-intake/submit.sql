@@ -1,12 +1,41 @@
 -- The writes the server makes for one `POST /v1/orders` (2 items, a fresh Idempotency-Key), in one transaction:
--- the idempotency row, the number from the year's sequence, the order with its frozen quote and its 2 items (one
--- statement, as OrderStore.insert sends it), the audit event with the order as after-image, and the stored response.
+-- the idempotency row, the instrument register (both instruments new, registered and audited in one statement, as
+-- InstrumentStore.register sends it), the number from the year's sequence, the order with its frozen quote and its 2 items
+-- (one statement, as OrderStore.insert sends it), the audit event with the order as after-image, and the stored response.
 -- JSON goes in as text, as the server binds it; pgbench substitutes :customer (quoted) and the \gset values.
 BEGIN;
 INSERT INTO idempotency_keys (customer_id, key, request_hash)
 VALUES (:customer, 'pgbench-' || gen_random_uuid(), 'c5d4a0f1e2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f708192a3b4c5d')
 ON CONFLICT (customer_id, key) DO NOTHING
 RETURNING key AS idempotency_key \gset
+WITH l AS (
+    SELECT l.*, instrument_identity(l.manufacturer) AS mk, instrument_identity(l.model) AS mok, instrument_identity(l.serial) AS sk
+    FROM unnest(ARRAY['Acme', 'Acme'], ARRAY['PG-100', 'PT-7'], ARRAY['SN-' || gen_random_uuid(), 'SN-' || gen_random_uuid()],
+                ARRAY['', 'T-1'], ARRAY[false, true], ARRAY['', ''], ARRAY[false, false], ARRAY['Pressure gauge', 'Pressure gauge'],
+                ARRAY[true, true], ARRAY['', ''], ARRAY[false, false])
+         WITH ORDINALITY AS l(manufacturer, model, serial, tag, has_tag, description, has_description, category, has_category, mandatory,
+                              has_mandatory, line)
+), upserted AS (
+    INSERT INTO instruments (customer_id, manufacturer, model, serial_number, asset_tag, description, category, mandatory_verification_category)
+    SELECT DISTINCT ON (mk, mok, sk) :customer, manufacturer, model, serial, CASE WHEN has_tag THEN tag END,
+           CASE WHEN has_description THEN description END, CASE WHEN has_category THEN category END, CASE WHEN has_mandatory THEN mandatory END
+    FROM l ORDER BY mk, mok, sk, line
+    ON CONFLICT (customer_id, manufacturer_key, model_key, serial_key) DO UPDATE SET
+        last_ordered_at = now(),
+        asset_tag = coalesce(EXCLUDED.asset_tag, instruments.asset_tag),
+        description = coalesce(EXCLUDED.description, instruments.description),
+        category = coalesce(instruments.category, EXCLUDED.category),
+        mandatory_verification_category = coalesce(instruments.mandatory_verification_category, EXCLUDED.mandatory_verification_category)
+    RETURNING id, manufacturer_key, model_key, serial_key, xmax = 0 AS inserted, manufacturer, model, serial_number
+), audited AS (
+    SELECT record_audit_event('customer', :customer, NULL, 'instrument.registered', 'instrument', u.id::text, NULL,
+                              jsonb_build_object('customerId', :customer::uuid, 'manufacturer', u.manufacturer, 'model', u.model,
+                                                 'serialNumber', u.serial_number),
+                              'bench-request')
+    FROM upserted u WHERE u.inserted
+)
+SELECT array_agg(u.id ORDER BY l.line) AS instrument_ids, (SELECT count(*) FROM audited) AS registered
+FROM l JOIN upserted u ON (u.manufacturer_key, u.model_key, u.serial_key) = (l.mk, l.mok, l.sk) \gset
 WITH placed AS (
     INSERT INTO orders (id, number, customer_id, customer_reference, priority, return_address, status, currency, quote)
     SELECT gen_random_uuid(), 'ORD-' || n.year || '-' || lpad(n.value::text, greatest(6, length(n.value::text)), '0'), :customer, 'PO-1',
@@ -16,8 +45,9 @@ WITH placed AS (
     RETURNING id, number, submitted_at
 ), new_items AS (
     INSERT INTO order_items (id, order_id, line_number, service_code, manufacturer, model, serial_number, asset_tag, description, notes,
-                             unit_price_minor)
-    SELECT gen_random_uuid(), placed.id, l.line, l.code, l.manufacturer, l.model, l.serial, l.tag, NULL, l.notes, l.price
+                             unit_price_minor, instrument_id)
+    SELECT gen_random_uuid(), placed.id, l.line, l.code, l.manufacturer, l.model, l.serial, l.tag, NULL, l.notes, l.price,
+           (':instrument_ids'::uuid[])[l.line]
     FROM placed, unnest(ARRAY['BENCH-PG', 'BENCH-PT'], ARRAY['Acme', 'Acme'], ARRAY['PG-100', 'PT-7'], ARRAY['SN-1-A', 'SN-1-B'],
                         ARRAY[NULL, 'T-1'], ARRAY['bench', NULL], ARRAY[35000, 35000]::bigint[])
          WITH ORDINALITY AS l(code, manufacturer, model, serial, tag, notes, price, line)
