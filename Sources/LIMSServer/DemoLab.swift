@@ -172,7 +172,7 @@ public struct DemoLab: Sendable {
             _ = try await modules.samples.receive(itemId: item.id, condition: .ok, notes: nil, location: "Receiving shelf R2", audit: try audit("reception@calibra.test"))
         }
         guard let pressureStandard else { throw Problem.conflict("The demo pressure standard is missing.") }
-        func measurement(_ points: [(String, [String])]) throws -> MeasurementInput {
+        func pressureMeasurement(_ points: [(String, [String])]) throws -> MeasurementInput {
             try decode(.object([
                 "equipmentIds": .array([.string(pressureStandard.uuidString)]),
                 "environment": .object(["temperatureC": .string("20.3"), "relativeHumidityPct": .string("48")]),
@@ -185,7 +185,7 @@ public struct DemoLab: Sendable {
                 }),
             ]))
         }
-        let measurement = try measurement([("2", ["2.002", "2.004", "2.003"]), ("6", ["6.010", "6.008", "6.011"]), ("10", ["10.012", "10.015", "10.013"])])
+        let measurement = try pressureMeasurement([("2", ["2.002", "2.004", "2.003"]), ("6", ["6.010", "6.008", "6.011"]), ("10", ["10.012", "10.015", "10.013"])])
         // The running order's pressure gauge has been measured by a second technician and awaits review, so the
         // reviewers' "My work" and the job pages show work in every state.
         let secondTechnician = try person("tech2@calibra.test")
@@ -208,7 +208,7 @@ public struct DemoLab: Sendable {
         let certificate = try await modules.certification.sign(jobId: job.id, by: try person("sign@calibra.test"), audit: try audit("sign@calibra.test"))
         lines += try await seedInstruments(
             modules: modules, customer: customers[0], submit: submit, audit: audit, person: person,
-            failing: try measurement([("2", ["2.002", "2.004", "2.003"]), ("6", ["6.071", "6.068", "6.074"]), ("10", ["10.112", "10.109", "10.115"])])
+            failing: try pressureMeasurement([("2", ["2.002", "2.004", "2.003"]), ("6", ["6.071", "6.068", "6.074"]), ("10", ["10.112", "10.109", "10.115"])])
         )
         lines += [
             "", "Orders: one submitted, one rejected, one accepted awaiting its instruments, one in progress (expedited: its pressure gauge",

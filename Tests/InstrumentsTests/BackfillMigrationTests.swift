@@ -63,8 +63,8 @@ struct BackfillMigrationTests {
             INSERT INTO order_items (id, order_id, line_number, service_code, manufacturer, model, serial_number, asset_tag, unit_price_minor, status)
             VALUES (\(i1), \(o1), 1, 'OLD-VER', 'Yichuan', 'Y-100', 'G-77', NULL, 28000, 'certified'),
                    (\(i2), \(o1), 2, 'OLD-CAL', 'Sartorius', 'BCE2202', 'B-1', 'LAB-9', 42000, 'certified'),
-                   (\(i3), \(o2), 1, 'OLD-VER', '  YICHUAN ', 'y-100', 'g  77', NULL, 28000, 'certified'),
-                   (\(i4), \(o3), 1, 'OLD-VER', 'Yichuan', 'Y-100', 'G 77', NULL, 28000, 'awaiting_receipt')
+                   (\(i3), \(o2), 1, 'OLD-VER', '  YICHUAN ', 'y-100', ' g-77', NULL, 28000, 'certified'),
+                   (\(i4), \(o3), 1, 'OLD-VER', 'Yichuan', 'Y-100', 'G-77', NULL, 28000, 'awaiting_receipt')
             """,
             """
             INSERT INTO certificates (id, number, base_number, revision, supersedes, job_id, item_id, order_id, customer_id, document_kind, document,

@@ -110,7 +110,7 @@ struct RecallSweepTests {
             #expect(try await RecallSweep(store: fixtures.store).run() == .init(dueSoon: 1, overdue: 0))
             let feed = try await lab.api.get("/v1/events", token: customer.key)
             let notice = try #require(try feed.array("items").first { $0["type"]?.stringValue == "instrument.due_soon" })
-            #expect(notice["subjectId"]?.stringValue == id.uuidString.lowercased())
+            #expect(notice["subjectId"]?.stringValue.flatMap(UUID.init(uuidString:)) == id)
             #expect(notice["data"]?["dueOn"]?.stringValue == LabFlow.today(offsetDays: 45))
             #expect(notice["data"]?["serialNumber"]?.stringValue == "LEAD-1")
             let invalid = try await lab.api.request(
