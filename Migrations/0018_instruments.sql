@@ -77,9 +77,44 @@ CREATE TABLE instrument_certificates (
 CREATE INDEX instrument_certificates_history ON instrument_certificates (instrument_id, service_on DESC, issued_on DESC, recorded_at DESC);
 CREATE INDEX instrument_certificates_issued ON instrument_certificates (issued_on) WHERE kind <> 'calibration-certificate';
 
+
+-- The recall notices sent: one per instrument, due date and kind, whatever the number of instances sweeping at once
+-- (the primary key decides; the sweep inserts ON CONFLICT DO NOTHING and announces only what it inserted).
+CREATE TABLE instrument_recall_notices (
+    instrument_id  uuid NOT NULL REFERENCES instruments (id),
+    due_on         date NOT NULL,
+    kind           text NOT NULL CHECK (kind IN ('due_soon', 'overdue')),
+    customer_id    uuid NOT NULL,
+    sent_at        timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (instrument_id, due_on, kind)
+);
+CREATE TRIGGER instrument_recall_notices_append_only BEFORE UPDATE OR DELETE ON instrument_recall_notices
+    FOR EACH ROW EXECUTE FUNCTION reject_change();
+CREATE TRIGGER instrument_recall_notices_no_truncate BEFORE TRUNCATE ON instrument_recall_notices
+    FOR EACH STATEMENT EXECUTE FUNCTION reject_change();
+REVOKE UPDATE, DELETE ON instrument_recall_notices FROM calibra_runtime;
+
+-- The notices still to send: one row per instrument and kind for its current due date, queued by instrument_refresh()
+-- and taken off by the sweep as it sends them. The sweep reads this small table by due date (what fell due, what falls
+-- due within a lead) instead of every overdue instrument of the register. A queue churns: its own vacuum settings.
+CREATE TABLE instrument_recall_pending (
+    instrument_id  uuid NOT NULL REFERENCES instruments (id),
+    kind           text NOT NULL CHECK (kind IN ('due_soon', 'overdue')),
+    due_on         date NOT NULL,
+    customer_id    uuid NOT NULL,
+    PRIMARY KEY (instrument_id, kind)
+) WITH (
+    autovacuum_vacuum_scale_factor = 0,
+    autovacuum_vacuum_threshold = 1000,
+    autovacuum_analyze_scale_factor = 0,
+    autovacuum_analyze_threshold = 5000
+);
+CREATE INDEX instrument_recall_pending_due ON instrument_recall_pending (kind, due_on, instrument_id);
+
 -- Recalculates an instrument's last service and next due date from its current certificates (not superseded, not
 -- withdrawn), newest by date of work: a passed verification is due on its valid-until date; a failed one has no due
--- date; a calibration is due only where an interval was agreed (the last valid day of that many months).
+-- date; a calibration is due only where an interval was agreed (the last valid day of that many months). Then queues
+-- the recall notices the due date will need, unless they were sent already.
 CREATE FUNCTION instrument_refresh(p_instrument uuid) RETURNS void LANGUAGE sql VOLATILE AS $$
     UPDATE instruments i SET
         last_certificate_id = c.certificate_id,
@@ -102,20 +137,12 @@ CREATE FUNCTION instrument_refresh(p_instrument uuid) RETURNS void LANGUAGE sql 
         LIMIT 1
     ) c ON true
     WHERE i.id = k.id;
+    DELETE FROM instrument_recall_pending p
+    WHERE p.instrument_id = p_instrument AND p.due_on IS DISTINCT FROM (SELECT next_due_on FROM instruments WHERE id = p_instrument);
+    INSERT INTO instrument_recall_pending (instrument_id, kind, due_on, customer_id)
+    SELECT i.id, k.kind, i.next_due_on, i.customer_id
+    FROM instruments i CROSS JOIN (VALUES ('due_soon'), ('overdue')) k (kind)
+    WHERE i.id = p_instrument AND i.next_due_on IS NOT NULL
+      AND NOT EXISTS (SELECT FROM instrument_recall_notices n WHERE n.instrument_id = i.id AND n.due_on = i.next_due_on AND n.kind = k.kind)
+    ON CONFLICT (instrument_id, kind) DO UPDATE SET due_on = EXCLUDED.due_on;
 $$;
-
--- The recall notices sent: one per instrument, due date and kind, whatever the number of instances sweeping at once
--- (the primary key decides; the sweep inserts ON CONFLICT DO NOTHING and announces only what it inserted).
-CREATE TABLE instrument_recall_notices (
-    instrument_id  uuid NOT NULL REFERENCES instruments (id),
-    due_on         date NOT NULL,
-    kind           text NOT NULL CHECK (kind IN ('due_soon', 'overdue')),
-    customer_id    uuid NOT NULL,
-    sent_at        timestamptz NOT NULL DEFAULT now(),
-    PRIMARY KEY (instrument_id, due_on, kind)
-);
-CREATE TRIGGER instrument_recall_notices_append_only BEFORE UPDATE OR DELETE ON instrument_recall_notices
-    FOR EACH ROW EXECUTE FUNCTION reject_change();
-CREATE TRIGGER instrument_recall_notices_no_truncate BEFORE TRUNCATE ON instrument_recall_notices
-    FOR EACH STATEMENT EXECUTE FUNCTION reject_change();
-REVOKE UPDATE, DELETE ON instrument_recall_notices FROM calibra_runtime;

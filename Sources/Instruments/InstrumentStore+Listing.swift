@@ -42,17 +42,24 @@ extension InstrumentStore {
                 scopedLead = nil
                 leads = try await customers.reminderLeadDays(on: connection)
             }
-            let bounds = Self.dueBounds(filter.status, today: today, lead: scopedLead)
+            // Across customers, the leads' range still bounds the index range; each row is then checked against its own lead.
+            let values = leads.values
+            let bounds = Self.dueBounds(
+                filter.status, today: today, leads: (values.min() ?? CustomerStore.defaultReminderLeadDays)...(values.max() ?? CustomerStore.defaultReminderLeadDays)
+            )
             let perRowLead = scopedLead == nil && (filter.status == .dueSoon || filter.status == .inPeriod)
             let rowLeads = Self.leadsJSON(perRowLead ? leads : [:])
+            // Every filter is `(parameter IS NULL OR condition)`: PostgreSQL plans an unnamed statement with its parameters'
+            // values and folds the unused ones away. Dates are tested for NULL as text, since a cast to date is only stable and
+            // would keep the OR (and lose the index).
             let rows = try await connection.query(
                 """
                 SELECT \(unescaped: Self.columns) FROM instruments i
                 WHERE (\(filter.customerId)::uuid IS NULL OR i.customer_id = \(filter.customerId))
                   AND (\(filter.mandatory)::boolean IS NULL OR (i.mandatory_verification_category IS NOT NULL) = \(filter.mandatory))
                   AND (\(filter.serialNumber)::text IS NULL OR i.serial_key = instrument_identity(\(filter.serialNumber)))
-                  AND (\(bounds.from)::date IS NULL OR i.next_due_on >= \(bounds.from)::date)
-                  AND (\(bounds.to)::date IS NULL OR i.next_due_on <= \(bounds.to)::date)
+                  AND (\(bounds.from)::text IS NULL OR i.next_due_on >= \(bounds.from)::date)
+                  AND (\(bounds.to)::text IS NULL OR i.next_due_on <= \(bounds.to)::date)
                   AND (\(filter.status == .failed) = false OR i.last_result = 'fail')
                   AND (\(filter.status == .noDueDate) = false OR (i.next_due_on IS NULL AND i.last_result IS DISTINCT FROM 'fail'))
                   AND (\(perRowLead && filter.status == .dueSoon) = false
@@ -74,13 +81,13 @@ extension InstrumentStore {
         }
     }
 
-    /// The due-date range of a status on `today`: exact for one customer (`lead` known); across customers `due_soon` and
-    /// `in_period` are narrowed further row by row.
-    static func dueBounds(_ status: InstrumentStatus?, today: String, lead: Int?) -> (from: String?, to: String?) {
+    /// The due-date range of a status on `today` for owners reminded `leads` days ahead: exact for one customer (a single
+    /// lead); across customers `due_soon` and `in_period` are narrowed further row by row.
+    static func dueBounds(_ status: InstrumentStatus?, today: String, leads: ClosedRange<Int>) -> (from: String?, to: String?) {
         switch status {
         case .overdue: (nil, Calendar.day(today, plus: -1))
-        case .dueSoon: (today, lead.map { Calendar.day(today, plus: $0) })
-        case .inPeriod: (Calendar.day(today, plus: (lead ?? -1) + 1), nil)
+        case .dueSoon: (today, Calendar.day(today, plus: leads.upperBound))
+        case .inPeriod: (Calendar.day(today, plus: leads.lowerBound + 1), nil)
         case .failed, .noDueDate, nil: (nil, nil)
         }
     }

@@ -11,6 +11,11 @@ import PostgresNIO
 /// Each batch inserts its notices `ON CONFLICT DO NOTHING` and appends an event only for the rows it inserted, in the
 /// same transaction; a concurrent sweep inserting the same notice waits for that transaction and then inserts nothing.
 /// A new due date (the instrument was serviced again) is a new key, so it gets its own notices.
+///
+/// The sweep reads `instrument_recall_pending`, the notices still to send that `instrument_refresh` queues for each due
+/// date (its own table, so PostgreSQL knows how few fell due), not every overdue instrument of the register. Candidates
+/// are locked `FOR UPDATE SKIP LOCKED`: concurrent sweeps share the work instead of queueing, and the notice's key, not the
+/// lock, is what keeps a notice single.
 public struct RecallSweep: Sendable {
     let store: InstrumentStore
     /// Notices per transaction: a catch-up after a long pause commits as it goes instead of in one huge transaction.
@@ -58,6 +63,10 @@ public struct RecallSweep: Sendable {
         let leads = try await store.database.connection { connection in try await store.customers.reminderLeadDays(on: connection) }
         let leadsJSON = InstrumentStore.leadsJSON(leads)
         let horizon = Calendar.day(today, plus: leads.values.max() ?? CustomerStore.defaultReminderLeadDays)
+        // A due date that passed before any pass saw it coming gets no late due-soon notice: only the overdue one.
+        try await store.database.client.query(
+            "DELETE FROM instrument_recall_pending WHERE kind = 'due_soon' AND due_on < \(today)::date", logger: store.database.logger
+        )
         var summary = Summary(dueSoon: 0, overdue: 0)
         for kind in [NoticeKind.overdue, .dueSoon] {
             while true {
@@ -77,21 +86,23 @@ public struct RecallSweep: Sendable {
             let rows = try await connection.query(
                 """
                 WITH candidates AS (
-                    SELECT i.id, i.customer_id, i.next_due_on FROM instruments i
-                    WHERE i.next_due_on IS NOT NULL
-                      AND (\(kind == .overdue) = false OR i.next_due_on < \(today)::date)
+                    SELECT p.instrument_id, p.customer_id, p.due_on FROM instrument_recall_pending p
+                    WHERE p.kind = \(kind.rawValue)
+                      AND (\(kind == .overdue) = false OR p.due_on < \(today)::date)
                       AND (\(kind == .dueSoon) = false
-                           OR (i.next_due_on >= \(today)::date AND i.next_due_on <= \(horizon)::date
-                               AND i.next_due_on <= \(today)::date + coalesce((\(leadsJSON)::jsonb ->> i.customer_id::text)::int, 0)))
-                      AND NOT EXISTS (SELECT FROM instrument_recall_notices n
-                                      WHERE n.instrument_id = i.id AND n.due_on = i.next_due_on AND n.kind = \(kind.rawValue))
-                    ORDER BY i.next_due_on, i.seq
+                           OR (p.due_on >= \(today)::date AND p.due_on <= \(horizon)::date
+                               AND p.due_on <= \(today)::date + coalesce((\(leadsJSON)::jsonb ->> p.customer_id::text)::int, 0)))
+                    ORDER BY p.due_on, p.instrument_id
                     LIMIT \(batchSize)
+                    FOR UPDATE SKIP LOCKED
                 ), sent AS (
                     INSERT INTO instrument_recall_notices (instrument_id, due_on, kind, customer_id)
-                    SELECT id, next_due_on, \(kind.rawValue), customer_id FROM candidates
+                    SELECT instrument_id, due_on, \(kind.rawValue), customer_id FROM candidates
                     ON CONFLICT DO NOTHING
                     RETURNING instrument_id, due_on, customer_id
+                ), taken AS (
+                    DELETE FROM instrument_recall_pending p USING candidates c
+                    WHERE p.instrument_id = c.instrument_id AND p.kind = \(kind.rawValue) AND p.due_on = c.due_on
                 )
                 SELECT (SELECT count(*) FROM candidates), s.instrument_id, s.due_on::text, s.customer_id, i.manufacturer, i.model, i.serial_number,
                        i.asset_tag

@@ -56,3 +56,28 @@ struct InstrumentListTests {
         }
     }
 }
+
+/// A withdrawn certificate (nonconforming work) stays in the history, and the instrument falls back to the certificate in
+/// force before it.
+@Suite("Withdrawal in the register")
+struct WithdrawalTests {
+    @Test func aWithdrawnCertificateLeavesTheHistoryAndTheDueDateFallsBack() async throws {
+        try await TestLab.run { lab in
+            let f = RegisterFixtures(lab: lab)
+            let customer = try await lab.customer()
+            let id = try await f.instrument(customer.id, serial: "W-1")
+            try await f.certificate(id, .pass, serviceOn: -400, validUntil: -35)
+            let newest = try await f.certificate(id, .pass, serviceOn: -30, validUntil: 335)
+            #expect(try await lab.api.get("/v1/instruments/\(id)", token: customer.key).string("nextDueOn") == RegisterFixtures.day(335))
+            let store = f.store
+            try await lab.database.transaction { connection in
+                try await store.certificateWithdrawn(certificateId: newest, on: connection, audit: .system)
+                try await store.certificateWithdrawn(certificateId: UUID(), on: connection, audit: .system)  // unknown: nothing
+            }
+            let after = try await lab.api.get("/v1/instruments/\(id)", token: customer.key)
+            #expect(try after.string("nextDueOn") == RegisterFixtures.day(-35))
+            #expect(try after.string("status") == "overdue")
+            #expect(try after.array("history").map { $0["status"]?.stringValue } == ["withdrawn", "issued"])
+        }
+    }
+}

@@ -16,12 +16,19 @@ FROM generate_series(1, 1000000) g
 JOIN load_owners o ON o.n = g % 900
 CROSS JOIN LATERAL (SELECT current_date + ((g::bigint * 7919) % 1095)::int - 365 AS due) d;
 
--- Earlier passes of the sweep already announced what fell due before today: today's pass sends one day's worth.
+-- Earlier passes of the sweep already announced what fell due before today; what is left to announce is queued, as
+-- instrument_refresh() queues it: an overdue notice for every due date from yesterday on, a due-soon notice from 30 days
+-- ahead on. Today's pass sends one day's worth of each.
 INSERT INTO instrument_recall_notices (instrument_id, due_on, kind, customer_id)
 SELECT id, next_due_on, 'overdue', customer_id FROM instruments WHERE next_due_on < current_date - 1;
 INSERT INTO instrument_recall_notices (instrument_id, due_on, kind, customer_id)
-SELECT id, next_due_on, 'due_soon', customer_id FROM instruments WHERE next_due_on BETWEEN current_date AND current_date + 29;
+SELECT id, next_due_on, 'due_soon', customer_id FROM instruments WHERE next_due_on BETWEEN current_date - 366 AND current_date + 29;
+INSERT INTO instrument_recall_pending (instrument_id, kind, due_on, customer_id)
+SELECT id, 'overdue', next_due_on, customer_id FROM instruments WHERE next_due_on >= current_date - 1;
+INSERT INTO instrument_recall_pending (instrument_id, kind, due_on, customer_id)
+SELECT id, 'due_soon', next_due_on, customer_id FROM instruments WHERE next_due_on >= current_date + 30;
 
 VACUUM ANALYZE instruments;
 VACUUM ANALYZE instrument_recall_notices;
+VACUUM ANALYZE instrument_recall_pending;
 VACUUM ANALYZE customers;

@@ -1,8 +1,4 @@
--- What a recall pass must read whatever it sends: the instruments overdue or due within the reminder lead that lack the
--- notice for their due date (the sweep's candidate queries, read-only, without the inserts and events).
-SELECT count(*) FROM instruments i
-WHERE i.next_due_on < current_date
-  AND NOT EXISTS (SELECT FROM instrument_recall_notices n WHERE n.instrument_id = i.id AND n.due_on = i.next_due_on AND n.kind = 'overdue');
-SELECT count(*) FROM instruments i
-WHERE i.next_due_on >= current_date AND i.next_due_on <= current_date + 30
-  AND NOT EXISTS (SELECT FROM instrument_recall_notices n WHERE n.instrument_id = i.id AND n.due_on = i.next_due_on AND n.kind = 'due_soon');
+-- What a recall pass reads whatever it sends: the queued notices that fell due (overdue) or fall due within the
+-- reminder lead (30 days here), as the sweep's candidate queries find them (read-only: no notices, no events).
+SELECT count(*) FROM instrument_recall_pending p WHERE p.kind = 'overdue' AND p.due_on < current_date;
+SELECT count(*) FROM instrument_recall_pending p WHERE p.kind = 'due_soon' AND p.due_on >= current_date AND p.due_on <= current_date + 30;
