@@ -18,7 +18,7 @@ public struct InstrumentController: Sendable {
         group.get("reports/compliance", use: compliance)
     }
 
-    func list(_ request: Request, context: AuthenticatedContext) async throws -> Page<RegisteredInstrument> {
+    func list(_ request: Request, context: AuthenticatedContext) async throws -> InstrumentListResponse {
         let query = request.query
         var validator = Validator()
         let status = query["status"].flatMap { validator.requireEnum($0, "status", as: InstrumentStatus.self) }
@@ -34,7 +34,7 @@ public struct InstrumentController: Sendable {
         let filter = InstrumentFilter(
             customerId: context.principal.customerScope ?? customerId, status: status, mandatory: mandatory, serialNumber: serialNumber
         )
-        return try await instruments.list(filter, page: try PageRequest(request))
+        return InstrumentListResponse(try await instruments.list(filter, page: try PageRequest(request)))
     }
 
     func show(_ request: Request, context: AuthenticatedContext) async throws -> RegisteredInstrument {
