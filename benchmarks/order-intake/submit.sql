@@ -2,7 +2,8 @@
 -- the idempotency row, the instrument register (both instruments new, registered and audited in one statement, as
 -- InstrumentStore.register sends it), the number from the year's sequence, the order with its frozen quote and its 2 items
 -- (one statement, as OrderStore.insert sends it), the audit event with the order as after-image, and the stored response.
--- JSON goes in as text, as the server binds it; pgbench substitutes :customer (quoted) and the \gset values.
+-- JSON goes in as text, as the server binds it; pgbench substitutes :customer (quoted) and the \gset values. (The server
+-- prepares the register statement once per connection; here, as every other statement, it is planned each time.)
 BEGIN;
 INSERT INTO idempotency_keys (customer_id, key, request_hash)
 VALUES (:customer, 'pgbench-' || gen_random_uuid(), 'c5d4a0f1e2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f708192a3b4c5d')
