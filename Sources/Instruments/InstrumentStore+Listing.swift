@@ -34,7 +34,11 @@ extension InstrumentStore {
             // row's lead is looked up in a JSON object of all of them (no join, so the index order holds).
             let scopedLead: Int?
             var leads: [UUID: Int] = [:]
-            if let customerId = filter.customerId {
+            if let status = filter.status, !status.dependsOnLead {
+                // Overdue, failed, no due date: every row's status is the filter's, whatever its owner's lead (a round trip
+                // saved; across customers, a read of every customer).
+                scopedLead = nil
+            } else if let customerId = filter.customerId {
                 let lead = try await customers.reminderLeadDays(customerId: customerId, on: connection) ?? CustomerStore.defaultReminderLeadDays
                 scopedLead = lead
                 leads[customerId] = lead

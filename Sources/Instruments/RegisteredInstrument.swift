@@ -12,6 +12,9 @@ public enum InstrumentStatus: String, Codable, Sendable, CaseIterable {
     case failed
     case noDueDate = "no_due_date"
 
+    /// Whether telling this status from another takes the owner's reminder lead.
+    var dependsOnLead: Bool { self == .dueSoon || self == .inPeriod }
+
     /// Listed by next due date (the most urgent first) rather than in order of registration.
     var isOrderedByDueDate: Bool { self == .inPeriod || self == .dueSoon || self == .overdue }
 
