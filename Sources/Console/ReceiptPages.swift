@@ -92,7 +92,6 @@ struct ReceiptPages {
         }
         var orders: [UUID: Order] = [:]
         if let order { orders[order.id] = order }
-        var customers: [UUID: String] = [:]
         var cards: [ItemCard] = []
         for item in items {
             if orders[item.orderId] == nil { orders[item.orderId] = try await services.orders.order(id: item.orderId, scope: nil) }
@@ -101,9 +100,9 @@ struct ReceiptPages {
         }
         var summary: OrderSummary?
         if let order {
-            if customers[order.customerId] == nil { customers[order.customerId] = try await services.customers.find(id: order.customerId)?.name ?? "" }
+            let customer = try await services.customers.find(id: order.customerId)?.name ?? ""
             summary = OrderSummary(
-                number: order.number, href: "/console/orders/\(order.id)", customer: customers[order.customerId] ?? "", reference: order.customerReference,
+                number: order.number, href: "/console/orders/\(order.id)", customer: customer, reference: order.customerReference,
                 status: display.status("order", order.status.rawValue), statusClass: OrderPages.tagClass(order.status),
                 expedited: order.priority == .expedited
             )

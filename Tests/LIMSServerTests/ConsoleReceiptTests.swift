@@ -142,6 +142,8 @@ struct ConsoleReceiptTests {
                 #expect(page.status == .notFound, "\(path)")
                 #expect(page.text.contains("Page not found"))
             }
+            // A cursor or status the server did not issue is no error: the first page of every order.
+            #expect(try await browser.send(.get, "/console/orders?cursor=not-a-cursor&status=bogus").status == .ok)
             let token = try await Self.token(&browser, from: "/console/receipt")
             let post = try await browser.send(.post, "/console/orders/\(UUID())/reject", form: [("_csrf", token), ("reason", "No")])
             #expect(post.status == .notFound)
