@@ -13,7 +13,7 @@ public struct Console: Sendable {
     /// Every page template, checked at start-up.
     static let templates = [
         "console/login", "console/home",
-    ] + JobPages.templates + CertificatePages.templates + OrderPages.templates + ReceiptPages.templates + ItemPages.templates
+    ] + JobPages.templates + CertificatePages.templates + OrderPages.templates + ReceiptPages.templates + ItemPages.templates + AdminPages.templates
 
     public init(pages: WebPages, services: ConsoleServices) throws {
         try pages.require(Self.templates)
@@ -34,6 +34,7 @@ public struct Console: Sendable {
         OrderPages(area: area, services: services).addRoutes(to: staff)
         ReceiptPages(area: area, services: services).addRoutes(to: staff)
         ItemPages(area: area, services: services).addRoutes(to: staff)
+        AdminPages(area: area, services: services).addRoutes(to: staff)
         staff.get("**") { _, _ -> Response in throw WebError.notFound }
         staff.post("**") { _, _ -> Response in throw WebError.notFound }
     }
