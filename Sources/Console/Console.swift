@@ -13,7 +13,7 @@ public struct Console: Sendable {
     /// Every page template, checked at start-up.
     static let templates = [
         "console/login", "console/home",
-    ]
+    ] + EquipmentPages.templates + InvoicePages.templates
 
     public init(pages: WebPages, services: ConsoleServices) throws {
         try pages.require(Self.templates)
@@ -29,6 +29,8 @@ public struct Console: Sendable {
         SignInPages(area: area, sessions: services.webSessions, sourceAddress: services.sourceAddress).addRoutes(to: group)
         let staff = group.group(context: ConsoleContext.self)
         HomePage(area: area, services: services).addRoutes(to: staff)
+        EquipmentPages(area: area, services: services).addRoutes(to: staff)
+        InvoicePages(area: area, services: services).addRoutes(to: staff)
         staff.get("**") { _, _ -> Response in throw WebError.notFound }
         staff.post("**") { _, _ -> Response in throw WebError.notFound }
     }
