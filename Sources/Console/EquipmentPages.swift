@@ -44,6 +44,7 @@ struct EquipmentPages {
         var statusClass: String
         var dueOn: String
         var overdue: Bool
+        var dueSoon: Bool
         var usable: Bool
         var reason: String
     }
@@ -123,6 +124,7 @@ struct EquipmentPages {
         var statusOptions: [Option]
         var weekCaption: String
         var days: [Day]
+        var weekIsEmpty: Bool
         var previousWeek: String
         var thisWeek: String
         var nextWeek: String
@@ -176,12 +178,14 @@ struct EquipmentPages {
             found = try await services.equipment.list(status: status, dueWithinDays: due, page: PageRequest(limit: 50))
         }
         let today = DateFormats.formatDay(Date())
+        let soon = DateFormats.formatDay(Date().addingTimeInterval(30 * 86_400))
         let rows = found.items.map { equipment in
-            Row(
+            let dueOn = equipment.latestCalibration?.dueOn
+            return Row(
                 href: "/console/equipment/\(equipment.id)", assetTag: equipment.assetTag, name: equipment.name,
                 makeModel: "\(equipment.manufacturer) \(equipment.model)", quantity: equipment.quantity, range: equipment.range,
                 status: Self.statusText(equipment.status, display), statusClass: Self.statusClass(equipment.status),
-                dueOn: equipment.latestCalibration?.dueOn ?? "", overdue: (equipment.latestCalibration?.dueOn ?? today) < today,
+                dueOn: dueOn ?? "", overdue: (dueOn ?? today) < today, dueSoon: dueOn.map { $0 >= today && $0 <= soon } ?? false,
                 usable: equipment.usable, reason: Self.unusableReason(equipment, today: today, display: display)
             )
         }
@@ -349,11 +353,14 @@ struct EquipmentPages {
         let model = ShowModel(
             id: id.uuidString, heading: display.text("equipmentPage.showHeading", equipment.assetTag, equipment.name), facts: facts,
             status: Self.statusText(equipment.status, display), statusClass: Self.statusClass(equipment.status), usable: equipment.usable,
-            reason: Self.unusableReason(equipment, today: today, display: display), calibrations: calibrations,
+            reason: equipment.status == .inService
+                ? Self.unusableReason(equipment, today: today, display: display) : equipment.statusReason ?? "",
+            calibrations: calibrations,
             canAdminister: context.has(.admin) && equipment.status != .retired, retired: equipment.status == .retired,
             calibration: calibrationForm, statusForm: statusForm,
             statusOptions: EquipmentStatus.allCases.map { Option(value: $0.rawValue, label: Self.statusText($0, display), selected: $0.rawValue == chosen) },
             weekCaption: display.text("equipmentPage.weekCaption", DateFormats.formatDay(monday), DateFormats.formatDay(sunday)), days: days,
+            weekIsEmpty: bookings.isEmpty,
             previousWeek: "\(path)?week=\(DateFormats.formatDay(monday.addingTimeInterval(-7 * 86_400)))",
             thisWeek: path, nextWeek: "\(path)?week=\(DateFormats.formatDay(weekEnd))",
             canBook: equipment.usable, booking: forms.booking, impact: impact,
@@ -523,7 +530,7 @@ struct EquipmentPages {
         if equipment.status != .inService {
             let status = statusText(equipment.status, display)
             guard let reason = equipment.statusReason, !reason.isEmpty else { return status }
-            return "\(status): \(reason)"
+            return display.text("equipmentPage.statusWithReason", status, reason)
         }
         guard let calibration = equipment.latestCalibration else { return display.text("equipmentPage.reasonUncalibrated") }
         return calibration.dueOn < today ? display.text("equipmentPage.reasonOverdue", calibration.dueOn) : ""

@@ -41,7 +41,7 @@ def test_admin_registers_calibrates_and_books_equipment(page, demo):
     page.get_by_label(re.compile(r"^PG-CAL ")).check()
     page.get_by_label(re.compile(r"^PG-VER ")).check()
     page.get_by_role("button", name="Register equipment").click()
-    page.wait_for_url(re.compile(r"/console/equipment/[0-9a-f-]{36}$"))
+    page.wait_for_url(re.compile(r"/console/equipment/[0-9a-fA-F-]{36}$"))
     assert page.get_by_role("heading", level=1, name=re.compile(tag)).is_visible()
     assert page.get_by_role("status").filter(has_text=f"Registered {tag}").is_visible()
     assert page.get_by_text("No calibration on record").first.is_visible()
@@ -62,7 +62,7 @@ def test_admin_registers_calibrates_and_books_equipment(page, demo):
 
     page.get_by_label("Due on").fill((calibrated + datetime.timedelta(days=365)).isoformat())
     page.get_by_role("button", name="Record calibration").click()
-    page.wait_for_url(re.compile(r"/console/equipment/[0-9a-f-]{36}$"))
+    page.wait_for_url(re.compile(r"/console/equipment/[0-9a-fA-F-]{36}$"))
     assert page.get_by_role("status").filter(has_text="Recorded calibration NIM-BT-2026-001").is_visible()
     assert page.get_by_text("Usable today").is_visible()
     assert page.get_by_role("cell", name="NIM-BT-2026-001").first.is_visible()
