@@ -193,6 +193,18 @@ struct ConsoleEquipmentInvoiceTests {
             )
             #expect(end.status == .unprocessableContent)
             #expect(end.text.contains(#"id="book-end-error">must be after start</p>"#))
+
+            // Only the person who booked (or an admin) may cancel: another technician sees no button and is refused.
+            let cancel = try #require(week.text.firstMatch(of: /action="(\/console\/equipment\/[^"]+\/cancel\?week=[0-9-]+)"/)?.output.1)
+            var other = try await Self.signedIn(lab, roles: ["technician"])
+            let otherPage = try await other.send(.get, location)
+            #expect(otherPage.text.contains("09:00–11:30") && !otherPage.text.contains("Cancel booking"))
+            let otherToken = try #require(TestBrowser.formToken(in: otherPage.text))
+            #expect(try await other.send(.post, String(cancel), form: [("_csrf", otherToken)]).status == .forbidden)
+            let cancelled = try await technician.send(.post, String(cancel), form: [("_csrf", token)])
+            #expect(cancelled.status == .seeOther)
+            let after = try await technician.send(.get, try #require(cancelled.headers[.location]))
+            #expect(after.text.contains("The booking was cancelled.") && !after.text.contains("09:00–11:30"))
         }
     }
 
