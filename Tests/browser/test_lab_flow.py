@@ -17,7 +17,7 @@ def receive_order(page, order_number, location):
     page.get_by_role("link", name=order_number).click()
     page.get_by_role("button", name="Accept").click()
     expect(page.get_by_role("button", name="Accept")).to_have_count(0)
-    page.get_by_role("link", name="Receipt desk").click()
+    page.get_by_role("link", name="Receipt desk", exact=True).click()
     scan = page.get_by_label("Scan or type")
     expect(scan).to_be_focused()
     lab_numbers = []
