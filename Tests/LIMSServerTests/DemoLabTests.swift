@@ -24,8 +24,12 @@ struct DemoLabTests {
             #expect(try equipment.array("items").count == 4)
             let invoices = try await lab.api.get("/v1/invoices", token: lab.adminToken)
             #expect(try invoices.array("items").count == 1)  // the completed order's invoice, issued as it completed
+            // The running order: its balance waits in the queue, its pressure gauge was measured and awaits review.
             let jobs = try await lab.api.get("/v1/jobs?state=queued", token: lab.adminToken)
-            #expect(try jobs.array("items").count == 2)
+            #expect(try jobs.array("items").count == 1)
+            let inReview = try await lab.api.get("/v1/jobs?state=in_review", token: lab.adminToken)
+            #expect(try inReview.array("items").count == 1)
+            #expect(try inReview.string("items.0.serviceCode") == "PG-CAL")
         }
     }
 }
