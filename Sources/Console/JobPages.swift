@@ -222,7 +222,7 @@ struct JobPages {
     // MARK: Measurements
 
     func record(_ request: Request, context: ConsoleContext) async throws -> Response {
-        try context.require(ConsoleRules.perform)
+        try context.require(ConsoleRules.measure)
         let id = try context.uuid()
         let form = try await area.form(request, context: context.root)
         var values = MeasurementForm.values(from: form)
@@ -267,7 +267,7 @@ struct JobPages {
     /// The live preview of one point while the technician types (the script posts the point's fields): a line of
     /// plain text with the mean, error, U and decision, or the first problem. Nothing is stored.
     func pointPreview(_ request: Request, context: ConsoleContext) async throws -> Response {
-        try context.require(ConsoleRules.perform)
+        try context.require(ConsoleRules.measure)
         let display = area.display(request)
         guard let job = try await services.jobs.job(id: try context.uuid()), let service = try await services.catalogue.service(code: job.serviceCode)
         else { throw WebError.notFound }
