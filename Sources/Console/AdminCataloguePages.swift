@@ -25,11 +25,7 @@ struct AdminCataloguePages {
         var accreditedText: String
     }
 
-    struct Option {
-        var value: String
-        var label: String
-        var selected: Bool
-    }
+    typealias Option = FormField.Option
 
     struct ListModel {
         var rows: [Row]

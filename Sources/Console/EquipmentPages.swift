@@ -27,11 +27,7 @@ struct EquipmentPages {
 
     // MARK: - View models
 
-    struct Option {
-        var value: String
-        var label: String
-        var selected: Bool
-    }
+    typealias Option = FormField.Option
 
     struct Row {
         var href: String

@@ -30,11 +30,7 @@ struct ItemPages {
         var message: String
     }
 
-    struct Option {
-        var value: String
-        var label: String
-        var selected: Bool
-    }
+    typealias Option = FormField.Option
 
     struct Event {
         var time: String

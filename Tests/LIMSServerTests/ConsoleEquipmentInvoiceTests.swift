@@ -9,15 +9,8 @@ import Testing
 /// field, and payments changing the balance the page shows.
 @Suite("Console equipment and invoice pages")
 struct ConsoleEquipmentInvoiceTests {
-    /// A member of staff with a known email (the password is `TestLab.password`), signed in to the console.
     static func signedIn(_ lab: TestLab, roles: [String]) async throws -> TestBrowser {
-        let email = "\(roles.joined(separator: "-"))-\(UUID().uuidString.prefix(8).lowercased())@lab.test"
-        try await lab.api.post(
-            "/v1/users", token: lab.adminToken,
-            json: ["email": .string(email), "name": .string("Console \(roles.joined(separator: " "))"), "roles": .array(roles.map { .string($0) }),
-                   "password": .string(TestLab.password)]
-        ).expect(.created)
-        return try await signedIn(lab, email: email, password: TestLab.password)
+        try await TestBrowser.signedIn(lab, roles: roles)
     }
 
     static func signedIn(_ lab: TestLab, email: String, password: String) async throws -> TestBrowser {

@@ -8,17 +8,8 @@ import Testing
 /// rules (a refused POST changes nothing), 404 pages for unknown ids, and forms re-rendered with their problems.
 @Suite("Console orders, receipt desk and items")
 struct ConsoleReceiptTests {
-    /// A member of staff with `roles` and a known email, signed in through the console's form.
     static func signedIn(_ lab: TestLab, roles: [String]) async throws -> TestBrowser {
-        let email = "\(roles.joined(separator: "-"))-\(UUID().uuidString.prefix(8).lowercased())@lab.test"
-        try await lab.api.post(
-            "/v1/users", token: lab.adminToken,
-            json: ["email": .string(email), "name": .string("Console \(roles.joined(separator: " "))"), "roles": .array(roles.map { .string($0) }),
-                   "password": .string(TestLab.password)]
-        ).expect(.created)
-        var browser = TestBrowser(api: lab.api)
-        try await browser.signIn(email: email, password: TestLab.password).expect(.seeOther)
-        return browser
+        try await TestBrowser.signedIn(lab, roles: roles)
     }
 
     /// A submitted order of one instrument: its id, number and item id.
