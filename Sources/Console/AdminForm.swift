@@ -13,11 +13,7 @@ struct AdminField {
 }
 
 /// One entry of the error summary at the top of a page (`partials/errors`).
-struct ErrorLink {
-    var anchor: String
-    var label: String
-    var message: String
-}
+typealias ErrorLink = SummaryError
 
 /// The state of one admin form: the values as typed (kept on a re-render) and the problems per field, already in
 /// the person's language. Problems come from the page's own parsing (numbers, dates, amounts) or from a module's

@@ -4,11 +4,7 @@ import Web
 /// One form's state on a re-rendered page: the person's input, the message beside each field, and the links of the
 /// error summary (`partials/errors` reads them as `errors: [{anchor, label, message}]`).
 struct FieldProblems {
-    struct Link {
-        var anchor: String
-        var label: String
-        var message: String
-    }
+    typealias Link = SummaryError
 
     /// Field name → the text the person typed (kept when the form comes back).
     var values: [String: String] = [:]
