@@ -30,7 +30,7 @@ public struct InvoiceController: Sendable {
 
     /// Customers read their own; staff need the billing or admin role. Returns the customer scope (nil for staff).
     static func readerScope(_ context: AuthenticatedContext) throws -> UUID? {
-        if case .staff = context.principal { _ = try context.principal.requireStaff(.billing, .admin) }
+        if case .staff = context.principal { _ = try context.principal.requireStaff(anyOf: BillingAccess.manage) }
         return context.principal.customerScope
     }
 
@@ -65,14 +65,14 @@ public struct InvoiceController: Sendable {
     }
 
     func recordPayment(_ request: Request, context: AuthenticatedContext) async throws -> EditedResponse<Invoice> {
-        _ = try context.principal.requireStaff(.billing, .admin)
+        _ = try context.principal.requireStaff(anyOf: BillingAccess.manage)
         let id = try context.parameters.require("id", as: UUID.self)
         let input = try await request.decode(as: BillingStore.NewPayment.self, context: context)
         return EditedResponse(status: .created, response: try await billing.recordPayment(input, invoiceId: id, audit: context.audit))
     }
 
     func issueCreditNote(_ request: Request, context: AuthenticatedContext) async throws -> EditedResponse<CreditNote> {
-        _ = try context.principal.requireStaff(.billing, .admin)
+        _ = try context.principal.requireStaff(anyOf: BillingAccess.manage)
         let id = try context.parameters.require("id", as: UUID.self)
         let input = try await request.decodeIfPresent(as: CreditNoteRequest.self, context: context)
         let note = try await billing.issueCreditNote(invoiceId: id, reason: input?.reason, audit: context.audit)
@@ -81,7 +81,7 @@ public struct InvoiceController: Sendable {
 
     /// `GET /v1/invoices/export.csv?from=YYYY-MM-DD&to=YYYY-MM-DD`: invoices and credit notes issued in the range.
     func export(_ request: Request, context: AuthenticatedContext) async throws -> Response {
-        _ = try context.principal.requireStaff(.billing, .admin)
+        _ = try context.principal.requireStaff(anyOf: BillingAccess.manage)
         let query = request.query
         var validator = Validator()
         func day(_ name: String) -> String? {

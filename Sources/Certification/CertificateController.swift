@@ -68,7 +68,7 @@ public struct CertificateController: Sendable {
     }
 
     func amend(_ request: Request, context: AuthenticatedContext) async throws -> EditedResponse<Certificate> {
-        let staff = try context.principal.requireStaff(.signatory)
+        let staff = try context.principal.requireStaff(anyOf: CertificationAccess.sign)
         let input = try await request.decode(as: AmendRequest.self, context: context)
         var validator = Validator()
         let reason = validator.requireText(input.reason, "reason", maxLength: 2000)

@@ -30,7 +30,7 @@ public struct CertificationController: Sendable {
     }
 
     func record(_ request: Request, context: AuthenticatedContext) async throws -> MeasurementRecord {
-        let staff = try context.principal.requireStaff(.technician)
+        let staff = try context.principal.requireStaff(anyOf: CertificationAccess.measure)
         let input = try await request.decode(as: MeasurementInput.self, context: context)
         return try await measurements.save(jobId: try context.parameters.require("id", as: UUID.self), input: input, by: staff, audit: context.audit)
     }
@@ -44,12 +44,12 @@ public struct CertificationController: Sendable {
     }
 
     func submit(_ request: Request, context: AuthenticatedContext) async throws -> Job {
-        let staff = try context.principal.requireStaff(.technician)
+        let staff = try context.principal.requireStaff(anyOf: CertificationAccess.measure)
         return try await measurements.submit(jobId: try context.parameters.require("id", as: UUID.self), by: staff, audit: context.audit)
     }
 
     func review(_ request: Request, context: AuthenticatedContext) async throws -> Job {
-        let staff = try context.principal.requireStaff(.reviewer)
+        let staff = try context.principal.requireStaff(anyOf: CertificationAccess.review)
         let input = try await request.decode(as: ReviewRequest.self, context: context)
         var validator = Validator()
         let decision = validator.requireEnum(input.decision, "decision", as: ReviewAndSigning.Decision.self)
@@ -60,7 +60,7 @@ public struct CertificationController: Sendable {
     }
 
     func sign(_ request: Request, context: AuthenticatedContext) async throws -> EditedResponse<Certificate> {
-        let staff = try context.principal.requireStaff(.signatory)
+        let staff = try context.principal.requireStaff(anyOf: CertificationAccess.sign)
         let certificate = try await workflow.sign(jobId: try context.parameters.require("id", as: UUID.self), by: staff, audit: context.audit)
         return EditedResponse(status: .created, response: certificate)
     }

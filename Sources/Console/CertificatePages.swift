@@ -70,11 +70,6 @@ struct CertificatePages {
         return try area.page("console/certificates/index", titleKey: "certificates.title", model: model, request: request, context: context.root)
     }
 
-    struct Fact {
-        var label: String
-        var value: String
-        var href: String?
-    }
 
     struct ResultRow {
         var point: Int
@@ -103,13 +98,8 @@ struct CertificatePages {
         var errors: [SummaryError]
     }
 
-    func certificateId(_ context: ConsoleContext) throws -> UUID {
-        guard let id = context.parameters.get("id").flatMap(UUID.init(uuidString:)) else { throw WebError.notFound }
-        return id
-    }
-
     func show(_ request: Request, context: ConsoleContext) async throws -> Response {
-        try await render(request, context: context, id: try certificateId(context), values: [:], problems: [:])
+        try await render(request, context: context, id: try context.uuid(), values: [:], problems: [:])
     }
 
     func render(
@@ -170,16 +160,16 @@ struct CertificatePages {
     }
 
     func html(_ request: Request, context: ConsoleContext) async throws -> Response {
-        DocumentFormat.html.response(try await services.certificates.find(id: try certificateId(context), scope: nil).html)
+        DocumentFormat.html.response(try await services.certificates.find(id: try context.uuid(), scope: nil).html)
     }
 
     func text(_ request: Request, context: ConsoleContext) async throws -> Response {
-        DocumentFormat.text.response(try await services.certificates.find(id: try certificateId(context), scope: nil).text)
+        DocumentFormat.text.response(try await services.certificates.find(id: try context.uuid(), scope: nil).text)
     }
 
     func amend(_ request: Request, context: ConsoleContext) async throws -> Response {
         try context.require(ConsoleRules.sign)
-        let id = try certificateId(context)
+        let id = try context.uuid()
         let form = try await area.form(request, context: context.root)
         let names = ["reason", "instrument.manufacturer", "instrument.model", "instrument.serialNumber", "instrument.assetTag"]
         let values = Dictionary(uniqueKeysWithValues: names.map { ($0, form[$0] ?? "") })
@@ -201,11 +191,5 @@ struct CertificatePages {
         } catch let problem as Problem where problem.status == .conflict || problem.status == .forbidden || problem.status == .serviceUnavailable {
             return area.redirect(to: "/console/certificates/\(id.uuidString.lowercased())", flash: "certificates.notAmended", problem.detail, error: true)
         }
-    }
-}
-
-extension CertificatePages.Fact {
-    init(label: String, value: String) {
-        self.init(label: label, value: value, href: nil)
     }
 }

@@ -13,7 +13,7 @@ public struct Console: Sendable {
     /// Every page template, checked at start-up.
     static let templates = [
         "console/login", "console/home",
-    ] + JobPages.templates + CertificatePages.templates + InstrumentPages.templates
+    ] + JobPages.templates + CertificatePages.templates + OrderPages.templates + ReceiptPages.templates + ItemPages.templates + AdminPages.templates + EquipmentPages.templates + InvoicePages.templates + InstrumentPages.templates
 
     public init(pages: WebPages, services: ConsoleServices) throws {
         try pages.require(Self.templates)
@@ -31,6 +31,12 @@ public struct Console: Sendable {
         HomePage(area: area, services: services).addRoutes(to: staff)
         JobPages(area: area, services: services).addRoutes(to: staff)
         CertificatePages(area: area, services: services).addRoutes(to: staff)
+        OrderPages(area: area, services: services).addRoutes(to: staff)
+        ReceiptPages(area: area, services: services).addRoutes(to: staff)
+        ItemPages(area: area, services: services).addRoutes(to: staff)
+        AdminPages(area: area, services: services).addRoutes(to: staff)
+        EquipmentPages(area: area, services: services).addRoutes(to: staff)
+        InvoicePages(area: area, services: services).addRoutes(to: staff)
         InstrumentPages(area: area, services: services).addRoutes(to: staff)
         staff.get("**") { _, _ -> Response in throw WebError.notFound }
         staff.post("**") { _, _ -> Response in throw WebError.notFound }

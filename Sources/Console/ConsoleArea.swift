@@ -23,6 +23,7 @@ public struct ConsoleArea: WebArea {
         ("/console/receipt", "nav.receipt", ConsoleRules.receive),
         ("/console/jobs", "nav.jobs", []),
         ("/console/certificates", "nav.certificates", []),
+        ("/console/instruments", "nav.instruments", []),
         ("/console/equipment", "nav.equipment", []),
         ("/console/invoices", "nav.invoices", ConsoleRules.billing),
         ("/console/admin", "nav.admin", [.admin]),

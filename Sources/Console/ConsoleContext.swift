@@ -36,4 +36,23 @@ public struct ConsoleContext: ChildRequestContext {
     public func require(_ roles: [Role]) throws {
         guard staff.roles.contains(where: roles.contains) else { throw WebError.forbidden }
     }
+
+    /// The UUID in path parameter `name`; anything else is the 404 page (a malformed id names nothing).
+    public func uuid(_ name: String = "id") throws -> UUID {
+        guard let id = parameters.get(name).flatMap(UUID.init(uuidString:)) else { throw WebError.notFound }
+        return id
+    }
+}
+
+/// One labelled fact of a detail page (`<dl class="facts">`), linked when `href` is set.
+struct Fact: Sendable {
+    var label: String
+    var value: String
+    var href: String?
+
+    init(label: String, value: String, href: String? = nil) {
+        self.label = label
+        self.value = value
+        self.href = href
+    }
 }

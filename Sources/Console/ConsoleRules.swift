@@ -1,20 +1,27 @@
+import Billing
+import Certification
 import LIMSCore
+import Orders
+import Samples
+import Scheduling
 
-/// The roles the API requires for each action, in one place, so a page hides exactly the buttons its server would
-/// refuse (and refuses them anyway).
+/// The roles each console action needs: the modules' own lists, which their API controllers enforce too, so a page
+/// hides exactly the buttons the server would refuse (and refuses them anyway).
 enum ConsoleRules {
     /// Contract review: accept or reject a submitted order.
-    static let contractReview: [Role] = [.admin, .receptionist, .reviewer, .signatory]
+    static let contractReview = OrderAccess.contractReview
     /// Receipt desk: receive, move, hold, resume, reject, return.
-    static let receive: [Role] = [.admin, .receptionist]
+    static let receive = ReceiptAccess.custody
     /// Claim and measure jobs.
-    static let perform: [Role] = [.technician]
+    static let perform = SchedulingAccess.perform
+    /// Record and submit measurements.
+    static let measure = CertificationAccess.measure
     /// Review submitted results.
-    static let review: [Role] = [.reviewer]
+    static let review = CertificationAccess.review
     /// Sign certificates.
-    static let sign: [Role] = [.signatory]
+    static let sign = CertificationAccess.sign
     /// Invoices, payments and credit notes.
-    static let billing: [Role] = [.admin, .billing]
+    static let billing = BillingAccess.manage
     /// Equipment register and calibrations.
-    static let equipment: [Role] = [.admin]
+    static let equipment = SchedulingAccess.manageEquipment
 }

@@ -20,11 +20,7 @@ struct InstrumentPages {
 
     var instruments: InstrumentStore { services.orders.instruments }
 
-    struct Option {
-        var value: String
-        var label: String
-        var selected: Bool
-    }
+    typealias Option = FormField.Option
 
     struct Row {
         var href: String

@@ -130,19 +130,9 @@ struct JobPages {
         var performerNote: String?
     }
 
-    struct Fact {
-        var label: String
-        var value: String
-        var href: String?
-    }
 
     func show(_ request: Request, context: ConsoleContext) async throws -> Response {
-        try await render(request, context: context, id: try jobId(context), values: nil, problems: [:])
-    }
-
-    func jobId(_ context: ConsoleContext) throws -> UUID {
-        guard let id = context.parameters.get("id").flatMap(UUID.init(uuidString:)) else { throw WebError.notFound }
-        return id
+        try await render(request, context: context, id: try context.uuid(), values: nil, problems: [:])
     }
 
     func render(
@@ -232,8 +222,8 @@ struct JobPages {
     // MARK: Measurements
 
     func record(_ request: Request, context: ConsoleContext) async throws -> Response {
-        try context.require(ConsoleRules.perform)
-        let id = try jobId(context)
+        try context.require(ConsoleRules.measure)
+        let id = try context.uuid()
         let form = try await area.form(request, context: context.root)
         var values = MeasurementForm.values(from: form)
         let action = form["action"] ?? "save"
@@ -277,9 +267,9 @@ struct JobPages {
     /// The live preview of one point while the technician types (the script posts the point's fields): a line of
     /// plain text with the mean, error, U and decision, or the first problem. Nothing is stored.
     func pointPreview(_ request: Request, context: ConsoleContext) async throws -> Response {
-        try context.require(ConsoleRules.perform)
+        try context.require(ConsoleRules.measure)
         let display = area.display(request)
-        guard let job = try await services.jobs.job(id: try jobId(context)), let service = try await services.catalogue.service(code: job.serviceCode)
+        guard let job = try await services.jobs.job(id: try context.uuid()), let service = try await services.catalogue.service(code: job.serviceCode)
         else { throw WebError.notFound }
         let form = try await area.form(request, context: context.root)
         let prefixed = FormData(fields: form.fields.map { ("points[0].\($0.name)", $0.value) })
@@ -314,7 +304,7 @@ struct JobPages {
 
     func review(_ request: Request, context: ConsoleContext) async throws -> Response {
         try context.require(ConsoleRules.review)
-        let id = try jobId(context)
+        let id = try context.uuid()
         let form = try await area.form(request, context: context.root)
         let comment = form["comment"]
         let decision: ReviewAndSigning.Decision = form["decision"] == "reject" ? .reject : .approve
@@ -332,13 +322,13 @@ struct JobPages {
 
     func certificatePreview(_ request: Request, context: ConsoleContext) async throws -> Response {
         try context.require(ConsoleRules.sign)
-        let preview = try await services.certification.preview(jobId: try jobId(context), by: context.staff)
+        let preview = try await services.certification.preview(jobId: try context.uuid(), by: context.staff)
         return DocumentFormat.html.response(preview.html)
     }
 
     func sign(_ request: Request, context: ConsoleContext) async throws -> Response {
         try context.require(ConsoleRules.sign)
-        let id = try jobId(context)
+        let id = try context.uuid()
         do {
             let certificate = try await services.certification.sign(jobId: id, by: context.staff, audit: context.audit)
             return area.redirect(to: "/console/certificates/\(certificate.id.uuidString.lowercased())", flash: "job.signed", certificate.number)
@@ -348,7 +338,7 @@ struct JobPages {
     }
 
     func release(_ request: Request, context: ConsoleContext) async throws -> Response {
-        let id = try jobId(context)
+        let id = try context.uuid()
         do {
             _ = try await services.jobs.release(jobId: id, by: context.staff, audit: context.audit)
         } catch let problem as Problem where problem.status == .conflict {

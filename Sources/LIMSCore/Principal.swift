@@ -48,12 +48,17 @@ public enum Principal: Sendable, Equatable {
 
     /// Returns the staff user when it holds at least one of `roles` (any role when empty); 403 otherwise.
     public func requireStaff(_ roles: Role...) throws -> StaffPrincipal {
+        try requireStaff(anyOf: roles)
+    }
+
+    /// Returns the staff user when it holds at least one of `roles`, as a module states them for an action
+    /// (e.g. `OrderAccess.contractReview`), so pages and controllers enforce one list; 403 otherwise.
+    public func requireStaff(anyOf roles: [Role]) throws -> StaffPrincipal {
         guard case .staff(let staff) = self else {
             throw Problem.forbidden("This operation is for lab staff.")
         }
         if !roles.isEmpty, staff.roles.isDisjoint(with: roles) {
-            let names = roles.map(\.rawValue).joined(separator: " or ")
-            throw Problem.forbidden("This operation needs the role \(names).")
+            throw Problem.forbidden("This operation needs the role \(roles.map(\.rawValue).joined(separator: " or ")).")
         }
         return staff
     }

@@ -52,4 +52,17 @@ public struct TestBrowser: Sendable {
         let response = try await signIn(email: try user.string("email"), password: TestLab.password)
         guard response.status == .seeOther else { throw APIResponse.Failure(description: "sign-in answered \(response.status)") }
     }
+
+    /// A new member of staff with `roles` (password `TestLab.password`), signed in to the console in a fresh browser.
+    public static func signedIn(_ lab: TestLab, roles: [String]) async throws -> TestBrowser {
+        let email = "\(roles.joined(separator: "-"))-\(UUID().uuidString.prefix(8).lowercased())@lab.test"
+        try await lab.api.post(
+            "/v1/users", token: lab.adminToken,
+            json: ["email": .string(email), "name": .string("Console \(roles.joined(separator: " "))"), "roles": .array(roles.map { .string($0) }),
+                   "password": .string(TestLab.password)]
+        ).expect(.created)
+        var browser = TestBrowser(api: lab.api)
+        try await browser.signIn(email: email, password: TestLab.password).expect(.seeOther)
+        return browser
+    }
 }

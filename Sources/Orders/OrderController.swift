@@ -101,12 +101,12 @@ public struct OrderController: Sendable {
     }
 
     func accept(_ request: Request, context: AuthenticatedContext) async throws -> Order {
-        _ = try context.principal.requireStaff(.admin, .receptionist, .reviewer, .signatory)
+        _ = try context.principal.requireStaff(anyOf: OrderAccess.contractReview)
         return try await orders.accept(id: try context.parameters.require("id", as: UUID.self), audit: context.audit)
     }
 
     func reject(_ request: Request, context: AuthenticatedContext) async throws -> Order {
-        _ = try context.principal.requireStaff(.admin, .receptionist, .reviewer, .signatory)
+        _ = try context.principal.requireStaff(anyOf: OrderAccess.contractReview)
         let input = try await request.decode(as: RejectRequest.self, context: context)
         var validator = Validator()
         let reason = validator.requireText(input.reason, "reason", maxLength: 2000)

@@ -133,7 +133,7 @@ public struct SampleController: Sendable {
     /// Custody of an instrument (receipt, moves, holds, resumption, rejection, return) is the reception's: only a
     /// receptionist or an admin may change it; any other role gets 403.
     static func requireCustodian(_ context: AuthenticatedContext) throws -> StaffPrincipal {
-        try context.principal.requireStaff(.receptionist, .admin)
+        try context.principal.requireStaff(anyOf: ReceiptAccess.custody)
     }
 
     static func requireReason(_ request: Request, context: AuthenticatedContext) async throws -> String {

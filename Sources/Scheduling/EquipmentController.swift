@@ -28,7 +28,7 @@ public struct EquipmentController: Sendable {
     }
 
     func create(_ request: Request, context: AuthenticatedContext) async throws -> EditedResponse<Equipment> {
-        _ = try context.principal.requireStaff(.admin)
+        _ = try context.principal.requireStaff(anyOf: SchedulingAccess.manageEquipment)
         let input = try await request.decode(as: EquipmentStore.NewEquipment.self, context: context)
         let created = try await equipment.create(input, serviceExists: serviceExists, audit: context.audit)
         return EditedResponse(status: .created, response: created)
@@ -56,7 +56,7 @@ public struct EquipmentController: Sendable {
     }
 
     func recordCalibration(_ request: Request, context: AuthenticatedContext) async throws -> EditedResponse<EquipmentCalibration> {
-        _ = try context.principal.requireStaff(.admin)
+        _ = try context.principal.requireStaff(anyOf: SchedulingAccess.manageEquipment)
         let id = try context.parameters.require("id", as: UUID.self)
         let input = try await request.decode(as: EquipmentStore.NewCalibration.self, context: context)
         let calibration = try await equipment.recordCalibration(equipmentId: id, input, audit: context.audit)
@@ -64,7 +64,7 @@ public struct EquipmentController: Sendable {
     }
 
     func changeStatus(_ request: Request, context: AuthenticatedContext) async throws -> Equipment {
-        _ = try context.principal.requireStaff(.admin)
+        _ = try context.principal.requireStaff(anyOf: SchedulingAccess.manageEquipment)
         let id = try context.parameters.require("id", as: UUID.self)
         let input = try await request.decode(as: StatusRequest.self, context: context)
         var validator = Validator()

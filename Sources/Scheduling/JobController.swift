@@ -40,7 +40,7 @@ public struct JobController: Sendable {
 
     /// 200 with the claimed job, or 204 when nothing is left that the caller may perform.
     func claim(_ request: Request, context: AuthenticatedContext) async throws -> Response {
-        let technician = try context.principal.requireStaff(.technician)
+        let technician = try context.principal.requireStaff(anyOf: SchedulingAccess.perform)
         let input = try await request.decodeIfPresent(as: ClaimRequest.self, context: context) ?? ClaimRequest()
         guard let job = try await jobs.claim(userId: technician.id, serviceCodes: input.serviceCodes, audit: context.audit) else {
             return Response(status: .noContent)

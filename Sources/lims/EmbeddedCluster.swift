@@ -70,7 +70,8 @@ struct EmbeddedCluster {
 
                 """
             if throwaway {
-                settings += "fsync = off\nsynchronous_commit = off\nfull_page_writes = off\n"
+                // The test suites run in parallel, each test with its own server pool and fixture pool: room for all of them.
+                settings += "fsync = off\nsynchronous_commit = off\nfull_page_writes = off\nmax_connections = 1000\n"
             }
             let conf = dataDirectory.appendingPathComponent("postgresql.conf")
             let handle = try FileHandle(forWritingTo: conf)

@@ -60,6 +60,11 @@ struct ConsoleJobTests {
                 ("points[0].resolution", "0.001"), ("points[0].budget[0].name", "reference standard"), ("points[0].budget[0].type", "B"),
                 ("points[0].budget[0].expandedUncertainty", "0.004"), ("points[0].budget[0].coverageFactor", "two"), ("action", "save"),
             ]
+            // Without JavaScript, `Add point` shows the form again with one more point and keeps what was typed.
+            let added = try await browser.send(.post, "\(path)/measurements", form: fields.map { $0.0 == "action" ? ("action", "addPoint") : $0 })
+            #expect(added.status == .ok)
+            #expect(added.text.contains("<legend>Point 2</legend>") && !added.text.contains("<legend>Point 3</legend>"))
+            #expect(added.text.contains(#"name="points[1].nominal""#) && added.text.contains("reference standard"))
             let invalid = try await browser.send(.post, "\(path)/measurements", form: fields)
             #expect(invalid.status == .unprocessableContent)
             #expect(invalid.text.contains(#"id="environment-temperatureC-error""#), "the missing temperature is named beside its field")

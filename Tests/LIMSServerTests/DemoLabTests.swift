@@ -25,9 +25,12 @@ struct DemoLabTests {
             #expect(try equipment.array("items").count == 4)
             let invoices = try await lab.api.get("/v1/invoices", token: lab.adminToken)
             #expect(try invoices.array("items").count == 2)  // the completed orders' invoices, issued as they completed
+            // The running order: its balance waits in the queue, its pressure gauge was measured and awaits review.
             let jobs = try await lab.api.get("/v1/jobs?state=queued", token: lab.adminToken)
-            // The running order's balance; its pressure gauge awaits review (0a00175 made that so; the count here was not updated then).
             #expect(try jobs.array("items").count == 1, "\(jobs.text)")
+            let inReview = try await lab.api.get("/v1/jobs?state=in_review", token: lab.adminToken)
+            #expect(try inReview.array("items").count == 1)
+            #expect(try inReview.string("items.0.serviceCode") == "PG-CAL")
             // The instrument register shows every status, a failed mandatory verification among them.
             let instruments = try await lab.api.get("/v1/instruments?limit=500", token: lab.adminToken).array("items")
             #expect(Set(instruments.compactMap { $0["status"]?.stringValue }) == ["in_period", "due_soon", "overdue", "failed", "no_due_date"])

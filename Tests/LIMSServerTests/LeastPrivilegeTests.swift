@@ -111,7 +111,7 @@ struct LeastPrivilegeTests {
         try await TestLab.run(on: empty) { lab in
             #expect(lab.databaseURL.user == TestDatabase.runtimeUser)
             #expect(lab.ownerURL.user != TestDatabase.runtimeUser)
-            let ready = try await lab.api.get("/ready")
+            let ready = try await lab.api.poll("/ready", until: .ok)
             #expect(ready.status == .ok)
             #expect(try await scalar("SELECT count(*) FROM schema_migrations", as: Int.self, on: lab.database) > 0)
             let owner = try await scalar("SELECT tableowner::text FROM pg_tables WHERE tablename = 'certificates'", as: String.self, on: lab.database)

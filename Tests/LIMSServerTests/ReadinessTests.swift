@@ -8,7 +8,7 @@ struct ReadinessTests {
     @Test func healthAndReadyAnswer200() async throws {
         try await TestLab.run { lab in
             #expect(try await lab.api.get("/health").status == .ok)
-            let ready = try await lab.api.get("/ready")
+            let ready = try await lab.api.poll("/ready", until: .ok)
             #expect(ready.status == .ok)
             #expect(try ready.string("status") == "ready")
         }
@@ -24,9 +24,9 @@ struct ReadinessTests {
             at: root.appendingPathComponent("Resources"), withDestinationURL: TestDatabase.projectRoot.appendingPathComponent("Resources")
         )
         try await TestLab.run(customize: { $0.projectRoot = root }) { lab in
-            #expect(try await lab.api.get("/ready").status == .ok)
+            #expect(try await lab.api.poll("/ready", until: .ok).status == .ok)
             try "SELECT 1;".write(to: root.appendingPathComponent("Migrations/9998_pending.sql"), atomically: true, encoding: .utf8)
-            let pending = try await lab.api.get("/ready")
+            let pending = try await lab.api.poll("/ready", until: .serviceUnavailable)
             #expect(pending.status == .serviceUnavailable)
             #expect(try pending.string("detail").contains("9998_pending.sql"))
         }
@@ -64,17 +64,13 @@ struct ReadinessTests {
         _ = try lims("db", "start", "--throwaway")
         let url = try #require(DatabaseURL(try lims("db", "url").trimmingCharacters(in: .whitespacesAndNewlines)))
         try await TestLab.run(customize: { _ in }, on: url) { lab in
-            #expect(try await lab.api.get("/ready").status == .ok)
+            #expect(try await lab.api.poll("/ready", until: .ok).status == .ok)
             _ = try lims("db", "stop")
             let down = try await lab.api.get("/ready")
             #expect(down.status == .serviceUnavailable)
             #expect(down.headers[.contentType]?.contains("json") == true)
             _ = try lims("db", "start")
-            var recovered = false
-            for _ in 0..<50 where !recovered {
-                recovered = try await lab.api.get("/ready").status == .ok  // each try waits up to 2 s for the pool to reconnect
-            }
-            #expect(recovered)
+            #expect(try await lab.api.poll("/ready", until: .ok, within: 100).status == .ok)  // each try waits up to 2 s for the pool to reconnect
         }
     }
 }
