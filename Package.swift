@@ -90,8 +90,13 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "Portal",
+            dependencies: ["Web", "LIMSCore", "Accounts", "Instruments", "Orders", "Samples", "Certification", "Billing", hummingbird, httpTypes, crypto],
+            swiftSettings: swiftSettings
+        ),
         .target(name: "LIMSServer", dependencies: [
-            "Web", "Console", "LIMSCore", "Accounts", "Instruments", "Orders", "Samples", "Scheduling", "Billing", "Certification", "Uncertainty", "Reports", hummingbird, httpTypes, postgres, logging,
+            "Web", "Console", "Portal", "LIMSCore", "Accounts", "Instruments", "Orders", "Samples", "Scheduling", "Billing", "Certification", "Uncertainty", "Reports", hummingbird, httpTypes, postgres, logging,
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ], swiftSettings: swiftSettings),
         .executableTarget(

@@ -64,10 +64,14 @@ public struct APIKeyStore: Sendable {
     }
 
     /// Revokes a key; it answers 401 from the next request on. Revoking twice is a 409.
-    public func revoke(id: UUID, audit: AuditContext) async throws {
+    /// Revokes a key; with `scope`, only a key of that customer (any other is 404, as if it did not exist).
+    public func revoke(id: UUID, scope: UUID? = nil, audit: AuditContext) async throws {
         try await database.transaction { connection in
             let rows = try await connection.query(
-                "SELECT revoked_at IS NOT NULL FROM api_keys WHERE id = \(id) FOR UPDATE", logger: database.logger
+                """
+                SELECT revoked_at IS NOT NULL FROM api_keys WHERE id = \(id) AND (\(scope)::uuid IS NULL OR customer_id = \(scope)) FOR UPDATE
+                """,
+                logger: database.logger
             )
             var revoked: Bool?
             for try await value in rows.decode(Bool.self) { revoked = value }

@@ -27,7 +27,10 @@ public struct AuthController: Sendable {
             var id: UUID
             var email: String
             var name: String
-            var roles: [Role]
+            /// Staff roles, or the person's one customer role.
+            var roles: [String]
+            /// The customer a customer's person belongs to (absent for staff).
+            var customerId: UUID?
         }
         var token: String
         var expiresAt: Date
@@ -54,23 +57,28 @@ public struct AuthController: Sendable {
             email: email, password: input.password ?? "", sourceAddress: sourceAddress.resolve(request, peer: context.remoteAddress),
             requestId: context.requestId
         )
-        let user = session.user
-        return LoginResponse(
-            token: session.token, expiresAt: session.expiresAt,
-            user: .init(id: user.id, email: user.email, name: user.name, roles: user.roles.sorted())
-        )
+        let user: LoginResponse.User
+        switch session.user {
+        case .staff(let staff):
+            user = .init(id: staff.id, email: staff.email, name: staff.name, roles: staff.roles.sorted().map(\.rawValue), customerId: nil)
+        case .customer(let customer):
+            guard let person = customer.user else { throw Problem.unauthorized() }
+            user = .init(id: person.id, email: person.email, name: person.name, roles: [person.role.rawValue], customerId: customer.customerId)
+        }
+        return LoginResponse(token: session.token, expiresAt: session.expiresAt, user: user)
     }
 
     func logout(_ request: Request, context: AuthenticatedContext) async throws -> HTTPResponse.Status {
-        _ = try context.principal.requireStaff()
+        guard context.principal.person != nil else { throw Problem.forbidden("Only a signed-in person has a session to end; an API key is revoked instead.") }
         guard let token = request.headers[.authorization].flatMap(Authenticator.bearerToken) else { throw Problem.unauthorized() }
         try await sessions.logout(token: token, audit: context.audit)
         return .noContent
     }
 
-    /// Any signed-in staff member changes their own password; their other sessions end. A customer API key is 403.
+    /// Any signed-in person (staff or a customer's) changes their own password; their other sessions end. An API key is 403.
     func changePassword(_ request: Request, context: AuthenticatedContext) async throws -> HTTPResponse.Status {
-        let user = try context.principal.requireStaff()
+        let user = context.principal
+        guard user.person != nil else { throw Problem.forbidden("Only a signed-in person has a password to change.") }
         guard let token = request.headers[.authorization].flatMap(Authenticator.bearerToken) else { throw Problem.unauthorized() }
         let input = try await request.decode(as: PasswordRequest.self, context: context)
         try await sessions.changePassword(

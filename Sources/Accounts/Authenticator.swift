@@ -1,7 +1,7 @@
 import Hummingbird
 import LIMSCore
 
-/// Resolves `Authorization: Bearer <secret>` to a staff session or a customer API key.
+/// Resolves `Authorization: Bearer <secret>` to a person's session (staff or a customer's people) or a customer API key.
 ///
 /// An unknown, expired or revoked secret leaves the request anonymous; routes that need a caller
 /// then answer 401 through ``AuthenticatedContext``.
@@ -21,7 +21,7 @@ public struct Authenticator: RouterMiddleware {
             if token.hasPrefix(SecretToken.apiKeyPrefix) {
                 context.principal = try await apiKeys.principal(forKey: token).map(Principal.customer)
             } else if token.hasPrefix(SecretToken.sessionPrefix) {
-                context.principal = try await sessions.principal(forToken: token).map(Principal.staff)
+                context.principal = try await sessions.principal(forToken: token)
             }
         }
         return try await next(request, context)

@@ -32,7 +32,7 @@ public struct AuthorizationStore: Sendable {
         userId: UUID, serviceCode: String, activity: Activity, validUntil: String, audit: AuditContext
     ) async throws -> Authorization {
         try await database.transaction { connection in
-            let userRows = try await connection.query("SELECT 1 FROM staff_users WHERE id = \(userId)", logger: database.logger)
+            let userRows = try await connection.query("SELECT 1 FROM staff_users WHERE id = \(userId) AND customer_id IS NULL", logger: database.logger)
             var exists = false
             for try await _ in userRows { exists = true }
             guard exists else { throw Problem.notFound("User") }

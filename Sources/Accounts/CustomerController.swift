@@ -2,15 +2,18 @@ import Foundation
 import Hummingbird
 import LIMSCore
 
-/// Customers and their API keys (admin): `POST/GET /v1/customers`, `GET /v1/customers/{id}`,
-/// `POST/GET /v1/customers/{id}/api-keys`, `DELETE /v1/api-keys/{id}`.
+/// Customers, their API keys and their people: `POST/GET /v1/customers`, `GET/PATCH /v1/customers/{id}`,
+/// `POST/GET /v1/customers/{id}/api-keys`, `DELETE /v1/api-keys/{id}`, `POST/GET /v1/customers/{id}/users`,
+/// `DELETE /v1/customers/{id}/users/{userId}`.
 public struct CustomerController: Sendable {
     let customers: CustomerStore
     let apiKeys: APIKeyStore
+    let people: CustomerUserStore
 
-    public init(customers: CustomerStore, apiKeys: APIKeyStore) {
+    public init(customers: CustomerStore, apiKeys: APIKeyStore, people: CustomerUserStore) {
         self.customers = customers
         self.apiKeys = apiKeys
+        self.people = people
     }
 
     struct IssueKeyRequest: Decodable {
@@ -25,6 +28,21 @@ public struct CustomerController: Sendable {
         group.post("customers/{id}/api-keys", use: issueKey)
         group.get("customers/{id}/api-keys", use: listKeys)
         group.delete("api-keys/{id}", use: revokeKey)
+        group.post("customers/{id}/users", use: createPerson)
+        group.get("customers/{id}/users", use: listPeople)
+        group.delete("customers/{id}/users/{userId}", use: removePerson)
+    }
+
+    /// Who manages a customer's people and API keys: a lab admin, or that customer's own `customer_admin`. Another
+    /// customer's id is 404 for a customer (as if it did not exist); a `customer_user`, the customer's API key or
+    /// staff without `admin` are 403.
+    static func requireManager(of customerId: UUID, _ principal: Principal) throws {
+        switch principal {
+        case .staff: _ = try principal.requireStaff(.admin)
+        case .customer(let customer):
+            guard customer.customerId == customerId else { throw Problem.notFound("Customer") }
+            guard customer.isAdmin else { throw Problem.forbidden("Only the customer's administrator manages its people and API keys.") }
+        }
     }
 
     func create(_ request: Request, context: AuthenticatedContext) async throws -> EditedResponse<Customer> {
@@ -55,23 +73,51 @@ public struct CustomerController: Sendable {
     }
 
     func issueKey(_ request: Request, context: AuthenticatedContext) async throws -> EditedResponse<APIKeyStore.IssuedKey> {
-        _ = try context.principal.requireStaff(.admin)
         let id = try context.parameters.require("id", as: UUID.self)
+        try Self.requireManager(of: id, context.principal)
         let input = try await request.decodeIfPresent(as: IssueKeyRequest.self, context: context) ?? IssueKeyRequest()
         let issued = try await apiKeys.issue(customerId: id, label: input.label, audit: context.audit)
         return EditedResponse(status: .created, response: issued)
     }
 
     func listKeys(_ request: Request, context: AuthenticatedContext) async throws -> Page<APIKeySummary> {
-        _ = try context.principal.requireStaff(.admin)
         let id = try context.parameters.require("id", as: UUID.self)
+        try Self.requireManager(of: id, context.principal)
         guard try await customers.find(id: id) != nil else { throw Problem.notFound("Customer") }
         return try Page(slicing: try await apiKeys.list(customerId: id), page: PageRequest(request))
     }
 
     func revokeKey(_ request: Request, context: AuthenticatedContext) async throws -> HTTPResponse.Status {
-        _ = try context.principal.requireStaff(.admin)
-        try await apiKeys.revoke(id: try context.parameters.require("id", as: UUID.self), audit: context.audit)
+        let id = try context.parameters.require("id", as: UUID.self)
+        if let scope = context.principal.customerScope {
+            try Self.requireManager(of: scope, context.principal)
+            try await apiKeys.revoke(id: id, scope: scope, audit: context.audit)
+        } else {
+            _ = try context.principal.requireStaff(.admin)
+            try await apiKeys.revoke(id: id, audit: context.audit)
+        }
+        return .noContent
+    }
+
+    func createPerson(_ request: Request, context: AuthenticatedContext) async throws -> EditedResponse<CustomerUserRecord> {
+        let id = try context.parameters.require("id", as: UUID.self)
+        try Self.requireManager(of: id, context.principal)
+        let input = try await request.decode(as: CustomerUserStore.NewPerson.self, context: context)
+        return EditedResponse(status: .created, response: try await people.create(input, customerId: id, audit: context.audit))
+    }
+
+    func listPeople(_ request: Request, context: AuthenticatedContext) async throws -> Page<CustomerUserRecord> {
+        let id = try context.parameters.require("id", as: UUID.self)
+        try Self.requireManager(of: id, context.principal)
+        guard try await customers.find(id: id) != nil else { throw Problem.notFound("Customer") }
+        return try await people.list(customerId: id, page: PageRequest(request))
+    }
+
+    func removePerson(_ request: Request, context: AuthenticatedContext) async throws -> HTTPResponse.Status {
+        let id = try context.parameters.require("id", as: UUID.self)
+        try Self.requireManager(of: id, context.principal)
+        let userId = try context.parameters.require("userId", as: UUID.self)
+        try await people.remove(userId: userId, customerId: id, by: context.principal.person?.id, audit: context.audit)
         return .noContent
     }
 }
@@ -79,3 +125,4 @@ public struct CustomerController: Sendable {
 extension Customer: ResponseEncodable {}
 extension APIKeyStore.IssuedKey: ResponseEncodable {}
 extension APIKeySummary: ResponseEncodable {}
+extension CustomerUserRecord: ResponseEncodable {}

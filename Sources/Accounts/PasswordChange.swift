@@ -19,8 +19,9 @@ extension SessionStore {
     /// checked like a sign-in (reserved against the throttle first, one bcrypt): a wrong one is a failed attempt
     /// and a 422 on `currentPassword`; a locked email or address is 429. The new password follows ``PasswordPolicy``.
     public func changePassword(
-        of user: StaffPrincipal, _ change: PasswordChange, keepingSession token: String, sourceAddress: String, audit: AuditContext
+        of principal: Principal, _ change: PasswordChange, keepingSession token: String, sourceAddress: String, audit: AuditContext
     ) async throws {
+        guard let user = principal.person else { throw Problem.forbidden("Only a signed-in person has a password to change.") }
         var validator = Validator()
         validator.add(contentsOf: policy.issues(change.newPassword, email: user.email, field: "newPassword"))
         guard let current = change.currentPassword, !current.isEmpty else {
@@ -37,7 +38,7 @@ extension SessionStore {
         guard case .proceed(let number, let locksEmail, let locksAddress) = decision else {
             try await refuse(attempt, decision: decision)
         }
-        if matches, account?.principal.id == user.id {
+        if matches, account?.principal.person?.id == user.id {
             try await throttle.succeeded(email: email, address: sourceAddress)
             validator.check(change.newPassword != current, "newPassword", "must differ from the current password")
         } else {
@@ -51,7 +52,7 @@ extension SessionStore {
             try await connection.query("UPDATE staff_users SET password_hash = \(hash) WHERE id = \(user.id)", logger: database.logger)
             let ended = try await Self.endSessions(of: user.id, keeping: token, on: connection, logger: database.logger)
             try await AuditLog.record(
-                on: connection, audit, action: "password.changed", entity: "staff_user", entityId: user.id.uuidString,
+                on: connection, audit, action: "password.changed", entity: Self.entity(principal), entityId: user.id.uuidString,
                 after: ["otherSessionsEnded": ended], logger: database.logger
             )
         }

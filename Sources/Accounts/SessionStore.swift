@@ -28,7 +28,8 @@ public struct SessionStore: Sendable {
     public struct Session: Sendable {
         public var token: String
         public var expiresAt: Date
-        public var user: StaffPrincipal
+        /// The person: a member of staff, or a person at a customer.
+        public var user: Principal
     }
 
     /// Checks the password and opens a session. Wrong password, unknown email and inactive account are the same
@@ -44,11 +45,12 @@ public struct SessionStore: Sendable {
 
     /// The throttled password check behind every sign-in (API and web pages): the staff user on success; 401 for a
     /// wrong password, unknown email or inactive account; 429 with `Retry-After` while the email or address is locked.
-    public func checkCredentials(email: String, password: String, sourceAddress: String, requestId: String) async throws -> StaffPrincipal {
+    /// The person is a member of staff or a person at a customer; each area decides whom it admits.
+    public func checkCredentials(email: String, password: String, sourceAddress: String, requestId: String) async throws -> Principal {
         let email = SignInThrottle.normalise(email: email)
         let decision = try await throttle.reserve(email: email, address: sourceAddress)
         let account = try await account(email: email)
-        let attempt = SignInAttempt(email: email, userId: account?.principal.id, sourceAddress: sourceAddress, requestId: requestId)
+        let attempt = SignInAttempt(email: email, userId: account?.principal.person?.id, sourceAddress: sourceAddress, requestId: requestId)
         if case .refused(.address, _) = decision { try await refuse(attempt, decision: decision) }
         let matches = try await hasher.verify(password, hashOrDecoy: account?.passwordHash)
 
@@ -64,33 +66,54 @@ public struct SessionStore: Sendable {
         return account.principal
     }
 
-    /// A staff account as sign-in needs it.
+    /// An account as sign-in needs it.
     struct Account {
-        var principal: StaffPrincipal
+        var principal: Principal
         var passwordHash: String
         var active: Bool
     }
 
     func account(email: String) async throws -> Account? {
         let rows = try await database.client.query(
-            "SELECT id, email, name, roles, password_hash, active FROM staff_users WHERE lower(email) = \(email)", logger: database.logger
+            """
+            SELECT id, email, name, roles, customer_id, customer_role, password_hash, active FROM staff_users WHERE lower(email) = \(email)
+            """,
+            logger: database.logger
         )
-        for try await (id, email, name, roles, hash, active) in rows.decode((UUID, String, String, [String], String, Bool).self) {
-            let principal = StaffPrincipal(id: id, email: email, name: name, roles: Set(try StaffStore.roles(roles)))
+        for try await (id, email, name, roles, customerId, customerRole, hash, active) in rows.decode(
+            (UUID, String, String, [String], UUID?, String?, String, Bool).self
+        ) {
+            let principal = try Self.person(id: id, email: email, name: name, roles: roles, customerId: customerId, customerRole: customerRole)
             return Account(principal: principal, passwordHash: hash, active: active)
         }
         return nil
     }
 
+    /// A person as stored: staff roles, or a customer and a customer role (strictly decoded; an unknown value is a fault).
+    static func person(id: UUID, email: String, name: String, roles: [String], customerId: UUID?, customerRole: String?) throws -> Principal {
+        guard let customerId else {
+            return .staff(StaffPrincipal(id: id, email: email, name: name, roles: Set(try StaffStore.roles(roles))))
+        }
+        let role = try StoredValue.decode(CustomerRole.self, customerRole ?? "", table: "staff_users", column: "customer_role")
+        return .customer(CustomerPrincipal(customerId: customerId, user: CustomerUser(id: id, email: email, name: name, role: role)))
+    }
+
+    /// How the audit log names a person's account.
+    static func entity(_ principal: Principal) -> String {
+        if case .customer = principal { return "customer_user" }
+        return "staff_user"
+    }
+
     /// Opens a session for a user whose password was just checked, and audits it.
-    func open(for principal: StaffPrincipal, requestId: String) async throws -> Session {
+    func open(for principal: Principal, requestId: String) async throws -> Session {
+        guard let person = principal.person else { throw Problem.unauthorized() }
         let token = SecretToken.generate(prefix: SecretToken.sessionPrefix)
         let lifetime = Int(sessionLifetime.components.seconds)
         let expiresAt = try await database.transaction { connection in
             let rows = try await connection.query(
                 """
                 INSERT INTO staff_sessions (token_hash, user_id, expires_at)
-                VALUES (\(SecretToken.hash(token)), \(principal.id), now() + make_interval(secs => \(lifetime)))
+                VALUES (\(SecretToken.hash(token)), \(person.id), now() + make_interval(secs => \(lifetime)))
                 RETURNING expires_at
                 """,
                 logger: database.logger
@@ -98,8 +121,8 @@ public struct SessionStore: Sendable {
             var expiresAt = Date()
             for try await value in rows.decode(Date.self) { expiresAt = value }
             try await AuditLog.record(
-                on: connection, AuditContext(actor: Principal.staff(principal).actor, requestId: requestId), action: "session.opened",
-                entity: "staff_user", entityId: principal.id.uuidString, logger: database.logger
+                on: connection, AuditContext(actor: principal.actor, requestId: requestId), action: "session.opened",
+                entity: Self.entity(principal), entityId: person.id.uuidString, logger: database.logger
             )
             return expiresAt
         }
@@ -121,17 +144,17 @@ public struct SessionStore: Sendable {
         }
     }
 
-    /// The active staff user behind an unexpired session token, if any.
-    public func principal(forToken token: String) async throws -> StaffPrincipal? {
+    /// The active person (staff or a customer's) behind an unexpired session token, if any.
+    public func principal(forToken token: String) async throws -> Principal? {
         let rows = try await database.client.query(
             """
-            SELECT u.id, u.email, u.name, u.roles FROM staff_sessions s JOIN staff_users u ON u.id = s.user_id
+            SELECT u.id, u.email, u.name, u.roles, u.customer_id, u.customer_role FROM staff_sessions s JOIN staff_users u ON u.id = s.user_id
             WHERE s.token_hash = \(SecretToken.hash(token)) AND s.expires_at > now() AND u.active
             """,
             logger: database.logger
         )
-        for try await (id, email, name, roles) in rows.decode((UUID, String, String, [String]).self) {
-            return StaffPrincipal(id: id, email: email, name: name, roles: Set(try StaffStore.roles(roles)))
+        for try await (id, email, name, roles, customerId, customerRole) in rows.decode((UUID, String, String, [String], UUID?, String?).self) {
+            return try Self.person(id: id, email: email, name: name, roles: roles, customerId: customerId, customerRole: customerRole)
         }
         return nil
     }

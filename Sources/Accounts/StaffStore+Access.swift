@@ -22,7 +22,7 @@ extension StaffStore {
     /// with any of their tokens is 401. 404 for an unknown id; 409 when already inactive or when it is the caller.
     public func deactivate(id: UUID, by caller: UUID, audit: AuditContext) async throws -> StaffUser {
         try await database.transaction { connection in
-            let rows = try await connection.query("SELECT active FROM staff_users WHERE id = \(id) FOR UPDATE", logger: database.logger)
+            let rows = try await connection.query("SELECT active FROM staff_users WHERE id = \(id) AND customer_id IS NULL FOR UPDATE", logger: database.logger)
             var active: Bool?
             for try await value in rows.decode(Bool.self) { active = value }
             guard let active else { throw Problem.notFound("User") }

@@ -9,7 +9,7 @@ extension StaffStore {
     /// The number of staff users, and how many of them are active.
     public func counts() async throws -> (total: Int, active: Int) {
         let rows = try await database.client.query(
-            "SELECT count(*)::int, (count(*) FILTER (WHERE active))::int FROM staff_users", logger: database.logger
+            "SELECT count(*)::int, (count(*) FILTER (WHERE active))::int FROM staff_users WHERE customer_id IS NULL", logger: database.logger
         )
         for try await (total, active) in rows.decode((Int, Int).self) { return (total, active) }
         return (0, 0)

@@ -86,7 +86,7 @@ public struct StaffStore: Sendable {
         let rows = try await database.client.query(
             """
             SELECT id, email, name, roles, active, created_at, seq FROM staff_users
-            WHERE seq > \(after) ORDER BY seq LIMIT \(page.limit + 1)
+            WHERE seq > \(after) AND customer_id IS NULL ORDER BY seq LIMIT \(page.limit + 1)
             """,
             logger: database.logger
         )
@@ -99,14 +99,14 @@ public struct StaffStore: Sendable {
 
     public func find(id: UUID, on connection: PostgresConnection) async throws -> StaffUser? {
         let rows = try await connection.query(
-            "SELECT id, email, name, roles, active, created_at FROM staff_users WHERE id = \(id)", logger: database.logger
+            "SELECT id, email, name, roles, active, created_at FROM staff_users WHERE id = \(id) AND customer_id IS NULL", logger: database.logger
         )
         return try await Self.decode(rows).first
     }
 
     public func find(email: String) async throws -> StaffUser? {
         let rows = try await database.client.query(
-            "SELECT id, email, name, roles, active, created_at FROM staff_users WHERE lower(email) = lower(\(email))", logger: database.logger
+            "SELECT id, email, name, roles, active, created_at FROM staff_users WHERE lower(email) = lower(\(email)) AND customer_id IS NULL", logger: database.logger
         )
         return try await Self.decode(rows).first
     }

@@ -26,12 +26,16 @@ public struct WebSessionStore: Sendable {
     /// A session just opened: the secret goes into the cookie and is stored only as its hash.
     public struct Opened: Sendable {
         public var token: String
-        public var user: StaffPrincipal
+        public var user: Principal
     }
 
-    /// Checks the password like every sign-in (throttled, one bcrypt at the real cost) and opens a web session.
-    public func signIn(email: String, password: String, sourceAddress: String, requestId: String) async throws -> Opened {
+    /// Checks the password like every sign-in (throttled, one bcrypt at the real cost) and opens a web session if the
+    /// area `admits` the person (staff in the console, a customer's people in the portal); 403 otherwise, with no session.
+    public func signIn(
+        email: String, password: String, sourceAddress: String, requestId: String, admits: (Principal) -> Bool = { _ in true }
+    ) async throws -> Opened {
         let principal = try await sessions.checkCredentials(email: email, password: password, sourceAddress: sourceAddress, requestId: requestId)
+        guard admits(principal), let person = principal.person else { throw Problem.forbidden("These pages are not for this account.") }
         let token = SecretToken.generate(prefix: Self.tokenPrefix)
         let idle = Int(idleTimeout.components.seconds)
         let life = Int(lifetime.components.seconds)
@@ -39,21 +43,21 @@ public struct WebSessionStore: Sendable {
             try await connection.query(
                 """
                 INSERT INTO web_sessions (token_hash, user_id, idle_seconds, expires_at)
-                VALUES (\(SecretToken.hash(token)), \(principal.id), \(idle), now() + make_interval(secs => \(life)))
+                VALUES (\(SecretToken.hash(token)), \(person.id), \(idle), now() + make_interval(secs => \(life)))
                 """,
                 logger: database.logger
             )
             try await AuditLog.record(
-                on: connection, AuditContext(actor: Principal.staff(principal).actor, requestId: requestId), action: "session.opened",
-                entity: "staff_user", entityId: principal.id.uuidString, after: ["channel": JSONValue.string("web")], logger: database.logger
+                on: connection, AuditContext(actor: principal.actor, requestId: requestId), action: "session.opened",
+                entity: SessionStore.entity(principal), entityId: person.id.uuidString, after: ["channel": JSONValue.string("web")], logger: database.logger
             )
         }
         return Opened(token: token, user: principal)
     }
 
-    /// The active staff user behind a live session, marking it used now (which restarts its idle period); `nil` for an
+    /// The active person behind a live session, marking it used now (which restarts its idle period); `nil` for an
     /// unknown, idle, expired or ended session, or a deactivated user.
-    public func principal(forToken token: String) async throws -> StaffPrincipal? {
+    public func principal(forToken token: String) async throws -> Principal? {
         guard token.hasPrefix(Self.tokenPrefix), token.count <= 200 else { return nil }
         let rows = try await database.client.query(
             """
@@ -61,12 +65,12 @@ public struct WebSessionStore: Sendable {
             FROM staff_users u
             WHERE s.token_hash = \(SecretToken.hash(token)) AND u.id = s.user_id AND u.active AND s.expires_at > now()
               AND s.last_seen_at > now() - make_interval(secs => s.idle_seconds)
-            RETURNING u.id, u.email, u.name, u.roles
+            RETURNING u.id, u.email, u.name, u.roles, u.customer_id, u.customer_role
             """,
             logger: database.logger
         )
-        for try await (id, email, name, roles) in rows.decode((UUID, String, String, [String]).self) {
-            return StaffPrincipal(id: id, email: email, name: name, roles: Set(try StaffStore.roles(roles)))
+        for try await (id, email, name, roles, customerId, customerRole) in rows.decode((UUID, String, String, [String], UUID?, String?).self) {
+            return try SessionStore.person(id: id, email: email, name: name, roles: roles, customerId: customerId, customerRole: customerRole)
         }
         return nil
     }

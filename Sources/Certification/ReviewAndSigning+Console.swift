@@ -62,7 +62,8 @@ extension MeasurementStore {
 extension CertificateStore {
     /// Certificates matching a number (or its start), a customer's name and an instrument's serial number, newest first
     /// by issue order; every filter optional.
-    public func search(number: String?, customerName: String?, serialNumber: String?, page: PageRequest) async throws -> Page<Certificate> {
+    /// Newest first; with `scope`, only that customer's certificates (the portal's search).
+    public func search(number: String?, customerName: String?, serialNumber: String?, scope: UUID? = nil, page: PageRequest) async throws -> Page<Certificate> {
         let before = try page.cursorValue() ?? Int64.max
         let numberPattern = number.map { Self.likePattern($0) + "%" }
         let customerPattern = customerName.map { "%" + Self.likePattern($0) + "%" }
@@ -70,7 +71,7 @@ extension CertificateStore {
             let rows = try await connection.query(
                 """
                 SELECT c.seq FROM certificates c
-                WHERE c.seq < \(before)
+                WHERE c.seq < \(before) AND (\(scope)::uuid IS NULL OR c.customer_id = \(scope))
                   AND (\(numberPattern)::text IS NULL OR c.number ILIKE \(numberPattern))
                   AND (\(customerPattern)::text IS NULL OR c.document->'customer'->>'name' ILIKE \(customerPattern))
                   AND (\(serialNumber)::text IS NULL OR lower(c.document->'instrument'->>'serialNumber') = lower(\(serialNumber)))

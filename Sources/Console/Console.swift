@@ -12,7 +12,7 @@ public struct Console: Sendable {
     let services: ConsoleServices
     /// Every page template, checked at start-up.
     static let templates = [
-        "console/login", "console/home",
+        "login", "console/home",
     ] + JobPages.templates + CertificatePages.templates + OrderPages.templates + ReceiptPages.templates + ItemPages.templates + AdminPages.templates + EquipmentPages.templates + InvoicePages.templates + InstrumentPages.templates
 
     public init(pages: WebPages, services: ConsoleServices) throws {
@@ -26,7 +26,10 @@ public struct Console: Sendable {
             .add(middleware: WebErrorMiddleware(area: area))
             .add(middleware: WebSessionMiddleware(sessions: services.webSessions, cookies: area.cookies))
             .add(middleware: FormGuardMiddleware(cookies: area.cookies))
-        SignInPages(area: area, sessions: services.webSessions, sourceAddress: services.sourceAddress).addRoutes(to: group)
+        SignInPages(
+            area: area, sessions: services.webSessions, sourceAddress: services.sourceAddress, headingKey: "login.heading",
+            admits: { if case .staff = $0 { true } else { false } }
+        ).addRoutes(to: group)
         let staff = group.group(context: ConsoleContext.self)
         HomePage(area: area, services: services).addRoutes(to: staff)
         JobPages(area: area, services: services).addRoutes(to: staff)

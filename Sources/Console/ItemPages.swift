@@ -32,13 +32,6 @@ struct ItemPages {
 
     typealias Option = FormField.Option
 
-    struct Event {
-        var time: String
-        var action: String
-        var actor: String
-        var lines: [String]
-    }
-
     /// A custody-change form: its path, the text typed (kept on a re-render) and the problem with it.
     struct ActionForm {
         var path: String
@@ -73,7 +66,7 @@ struct ItemPages {
         var conditionNotes: String?
         var receivedAt: String?
         var labelHref: String?
-        var events: [Event]
+        var events: [TimelineEvent]
         var canAct: Bool
         var receiveHref: String?
         var move: ActionForm?
@@ -252,35 +245,10 @@ struct ItemPages {
         "\(action.rawValue)-\(field == "trackingNumber" ? "tracking" : field)"
     }
 
-    static func event(_ event: CustodyEvent, display: Display) -> Event {
-        var lines: [String] = []
-        if event.fromLocation != event.toLocation {
-            if let from = event.fromLocation {
-                lines.append(display.text("item.event.location", from, event.toLocation ?? display.text("item.event.outOfLab")))
-            } else if let to = event.toLocation {
-                lines.append(display.text("item.event.placed", to))
-            }
-        }
-        if let from = event.fromStatus, let to = event.toStatus, from != to {
-            lines.append(display.text("item.event.status", display.status("item", from), display.status("item", to)))
-        }
-        if case .object(let details) = event.details {
-            if case .string(let number)? = details["number"] { lines.append(display.text("item.event.labNumber", number)) }
-            if case .string(let condition)? = details["condition"] {
-                let key = "item.conditions.\(condition)"
-                lines.append(display.text("item.event.condition", display.messages.has(key) ? display.text(key) : condition))
-            }
-            if case .string(let notes)? = details["notes"] { lines.append(display.text("item.event.notes", notes)) }
-            if case .string(let method)? = details["method"] {
-                let key = "item.methods.\(method)"
-                lines.append(display.text("item.event.method", display.messages.has(key) ? display.text(key) : method))
-            }
-            if case .string(let tracking)? = details["trackingNumber"] { lines.append(display.text("item.event.tracking", tracking)) }
-        }
-        if let reason = event.reason { lines.append(display.text("item.event.reason", reason)) }
-        return Event(
-            time: display.time(event.at), action: display.text("item.actions.\(event.action.rawValue)"),
-            actor: display.text("item.event.by", event.actor.name ?? event.actor.kind), lines: lines
+    static func event(_ event: CustodyEvent, display: Display) -> TimelineEvent {
+        display.custodyEvent(
+            at: event.at, action: event.action.rawValue, actor: event.actor, fromLocation: event.fromLocation, toLocation: event.toLocation,
+            fromStatus: event.fromStatus, toStatus: event.toStatus, details: event.details, reason: event.reason
         )
     }
 

@@ -22,15 +22,50 @@ public struct StaffPrincipal: Sendable, Equatable, Codable {
     }
 }
 
-/// A customer's system, authenticated by one of its API keys.
+/// The role of a person at a customer: a `customer_admin` also manages the customer's people and API keys.
+public enum CustomerRole: String, Codable, Sendable, CaseIterable {
+    case customerAdmin = "customer_admin"
+    case customerUser = "customer_user"
+}
+
+/// A person at a customer, signed in with their own password (portal or API session).
+public struct CustomerUser: Sendable, Equatable, Codable {
+    public var id: UUID
+    public var email: String
+    public var name: String
+    public var role: CustomerRole
+
+    public init(id: UUID, email: String, name: String, role: CustomerRole) {
+        self.id = id
+        self.email = email
+        self.name = name
+        self.role = role
+    }
+}
+
+/// A customer acting through one of its API keys (its system) or one of its people: both read and act exactly
+/// alike, confined to the customer's own data.
 public struct CustomerPrincipal: Sendable, Equatable {
     public var customerId: UUID
-    public var apiKeyId: UUID
+    /// The API key, when the customer's system calls.
+    public var apiKeyId: UUID?
+    /// The person, when one of the customer's people is signed in.
+    public var user: CustomerUser?
 
     public init(customerId: UUID, apiKeyId: UUID) {
         self.customerId = customerId
         self.apiKeyId = apiKeyId
+        self.user = nil
     }
+
+    public init(customerId: UUID, user: CustomerUser) {
+        self.customerId = customerId
+        self.apiKeyId = nil
+        self.user = user
+    }
+
+    /// Whether a `customer_admin` of the customer is signed in.
+    public var isAdmin: Bool { user?.role == .customerAdmin }
 }
 
 /// Whoever a request is authenticated as.
@@ -42,7 +77,15 @@ public enum Principal: Sendable, Equatable {
     public var actor: AuditActor {
         switch self {
         case .staff(let staff): AuditActor(kind: "staff", id: staff.id, name: staff.name)
-        case .customer(let customer): AuditActor(kind: "customer", id: customer.customerId, name: nil)
+        case .customer(let customer): AuditActor(kind: "customer", id: customer.customerId, name: customer.user.map { "\($0.name) <\($0.email)>" })
+        }
+    }
+
+    /// The signed-in person (staff or a customer's person); `nil` for a customer's API key.
+    public var person: (id: UUID, email: String, name: String)? {
+        switch self {
+        case .staff(let staff): (staff.id, staff.email, staff.name)
+        case .customer(let customer): customer.user.map { ($0.id, $0.email, $0.name) }
         }
     }
 
@@ -66,7 +109,7 @@ public enum Principal: Sendable, Equatable {
     /// Returns the customer; 403 for staff on a customer-only route.
     public func requireCustomer() throws -> CustomerPrincipal {
         guard case .customer(let customer) = self else {
-            throw Problem.forbidden("This operation is for customers, authenticated by an API key.")
+            throw Problem.forbidden("This operation is for customers, authenticated by an API key or a customer's own sign-in.")
         }
         return customer
     }

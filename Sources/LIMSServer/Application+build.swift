@@ -85,6 +85,7 @@ func buildRouter(_ configuration: AppConfiguration, modules: Modules, migrator: 
     modules.addRoutes(to: router.group("v1", context: AuthenticatedContext.self))
     modules.console.addRoutes(to: router)
     modules.console.addAssetRoutes(to: router)
+    modules.portal.addRoutes(to: router)
 
     routes.load(router.routes)
     return router

@@ -144,6 +144,19 @@ public struct DemoLab: Sendable {
             customers.append(customer.id)
             lines.append("  \(name): \(key.key)")
         }
+        // People at the customers, for the customer portal.
+        lines += ["", "Customer portal people (all with the password \(password)):"]
+        let portalPeople: [(customer: Int, email: String, name: String, role: CustomerRole)] = [
+            (0, "coordinator@acme.example", "Wang Fang", .customerAdmin), (0, "buyer@acme.example", "Zhao Lei", .customerUser),
+            (1, "quality@hzpump.example", "Chen Jing", .customerAdmin),
+        ]
+        for person in portalPeople {
+            let made = try await modules.people.create(
+                .init(email: person.email, name: person.name, role: person.role.rawValue, password: password), customerId: customers[person.customer],
+                audit: system
+            )
+            lines.append("  \(made.email.padding(toLength: 26, withPad: " ", startingAt: 0)) \(person.role.rawValue) at \(person.customer == 0 ? "Acme" : "Hangzhou Pump")")
+        }
 
         // Orders at every stage.
         func submit(_ customer: UUID, _ reference: String, _ services: [String], priority: String = "standard") async throws -> Order {
@@ -214,6 +227,7 @@ public struct DemoLab: Sendable {
             "", "Orders: one submitted, one rejected, one accepted awaiting its instruments, one in progress (expedited: its pressure gauge",
             "awaits review, its balance waits in the queue), and \(completed.number) completed with certificate \(certificate.number) and its invoice.",
             "", "Staff console: http://\(configuration.host):\(configuration.port)/console (sign in with a staff email above and the password).",
+            "Customer portal: http://\(configuration.host):\(configuration.port)/portal (sign in with a customer portal email above and the password).",
             "", "Try: curl -H 'Authorization: Bearer <key>' http://\(configuration.host):\(configuration.port)/v1/orders",
         ]
         return lines.joined(separator: "\n")

@@ -7,6 +7,7 @@ import Hummingbird
 import Instruments
 import LIMSCore
 import Orders
+import Portal
 import Reports
 import Samples
 import Scheduling
@@ -21,6 +22,7 @@ struct Modules {
     let webSessions: WebSessionStore
     let customers: CustomerStore
     let apiKeys: APIKeyStore
+    let people: CustomerUserStore
     let authorizations: AuthorizationStore
     let catalogue: CatalogueStore
     let instruments: InstrumentStore
@@ -39,6 +41,7 @@ struct Modules {
     let signingKey: SigningKey?
     let sourceAddress: SourceAddress
     let console: Console
+    let portal: Portal
 
     init(configuration: AppConfiguration, database: Database) throws {
         // Read and checked once: start-up fails here, naming the file, when the key is unreadable or invalid or its
@@ -56,6 +59,7 @@ struct Modules {
         Task { _ = try? await hasher.decoyHash() }
         self.customers = CustomerStore(database: database)
         self.apiKeys = APIKeyStore(database: database)
+        self.people = CustomerUserStore(database: database, hasher: hasher, policy: policy)
         self.authorizations = AuthorizationStore(database: database)
         self.catalogue = CatalogueStore(database: database)
         let instruments = InstrumentStore(database: database, customers: customers)
@@ -116,6 +120,14 @@ struct Modules {
                 invoiceDocuments: invoiceDocuments, serviceExists: { [catalogue] code in try await catalogue.exists(code: code) }
             )
         )
+        self.portal = try Portal(
+            pages: pages,
+            services: PortalServices(
+                webSessions: webSessions, sessions: sessions, sourceAddress: sourceAddress, customers: customers, people: people, apiKeys: apiKeys,
+                catalogue: catalogue, orders: orders, idempotency: idempotency, instruments: instruments, samples: samples,
+                certificates: certificates, billing: billing, invoiceDocuments: invoiceDocuments
+            )
+        )
     }
 
     /// Routes open to anyone.
@@ -128,7 +140,7 @@ struct Modules {
     func addRoutes(to group: RouterGroup<AuthenticatedContext>) {
         AuthController(sessions: sessions, sourceAddress: sourceAddress).addRoutes(to: group)
         UserController(staff: staff, authorizations: authorizations, serviceExists: serviceExists).addRoutes(to: group)
-        CustomerController(customers: customers, apiKeys: apiKeys).addRoutes(to: group)
+        CustomerController(customers: customers, apiKeys: apiKeys, people: people).addRoutes(to: group)
         AuditController(database: database).addRoutes(to: group)
         EventsController(database: database).addRoutes(to: group)
         UncertaintyController().addRoutes(to: group)

@@ -123,6 +123,21 @@ public struct TestLab: Sendable {
 }
 
 extension TestLab {
+    /// Creates a person at `customerId` (by the lab's admin unless `token` is given) with password ``password`` and
+    /// returns their id, email and a session token.
+    @discardableResult
+    public func customerPerson(
+        _ customerId: UUID, role: String = "customer_user", token: String? = nil, name: String = "Quality Engineer"
+    ) async throws -> (id: UUID, email: String, token: String) {
+        let email = "\(role.replacingOccurrences(of: "_", with: "-"))-\(UUID().uuidString.prefix(8).lowercased())@maker.test"
+        let created = try await api.post(
+            "/v1/customers/\(customerId)/users", token: token ?? adminToken,
+            json: ["email": .string(email), "name": .string(name), "role": .string(role), "password": .string(Self.password)]
+        )
+        try created.expect(.created)
+        return (try created.uuid("id"), email, try await api.login(email: email, password: Self.password))
+    }
+
     /// Adds a service to the catalogue (admin) and returns its code.
     @discardableResult
     public func service(

@@ -16,6 +16,12 @@ public struct MessageCatalogue: Sendable {
         }
     }
 
+    /// A key that is also the start of longer keys (`a.b` and `a.b.c`): templates would see a table where they expect text.
+    public struct LeafAndPrefix: Error, CustomStringConvertible {
+        public let keys: [String]
+        public var description: String { "Message catalogue keys that are also prefixes of other keys: " + keys.joined(separator: ", ") }
+    }
+
     /// A line that is neither a comment, blank, nor `key = text`, or a key given twice.
     public struct BadLine: Error, CustomStringConvertible {
         public let file: String
@@ -61,6 +67,11 @@ public struct MessageCatalogue: Sendable {
             missing += allKeys.subtracting(have).sorted().map { (language, $0) }
         }
         guard missing.isEmpty else { throw MismatchedKeys(missing: missing) }
+        let prefixes = Set(allKeys.flatMap { key in
+            key.split(separator: ".").indices.dropLast().map { key.split(separator: ".")[...$0].joined(separator: ".") }
+        })
+        let both = allKeys.intersection(prefixes)
+        guard both.isEmpty else { throw LeafAndPrefix(keys: both.sorted()) }
         self.texts = texts
         self.tables = texts.mapValues(NestedTable.init)
     }

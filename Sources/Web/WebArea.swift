@@ -23,6 +23,11 @@ extension WebArea {
         )
     }
 
+    /// Display helpers (times, money, statuses, catalogue text) in the language of `request`.
+    public func display(_ request: Request) -> Display {
+        Display(messages: pages.messages, language: language(request))
+    }
+
     /// A 303 to `location`, optionally carrying a flash message (catalogue key and arguments) to the next page.
     public func redirect(to location: String, flash key: String? = nil, _ arguments: String..., error: Bool = false) -> Response {
         var response = Response.redirect(to: location, type: .normal)

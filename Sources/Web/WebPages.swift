@@ -49,7 +49,7 @@ public struct WebPages: Sendable {
         guard let body = library.render(context, withTemplate: name) else { throw MissingTemplate(name: name) }
         var layout: [String: Any] = [
             "t": table, "lang": chrome.language.rawValue, "csrf": chrome.formToken, "title": chrome.title, "body": body,
-            "css": assets.url("app.css"), "js": assets.url("app.js"), "icon": assets.url("favicon.svg"), "area": chrome.area, "path": chrome.path,
+            "css": assets.url("app.css"), "js": assets.url("app.js"), "icon": assets.url("favicon.svg"), "area": chrome.area, "areaName": messages.text("layout.area.\(chrome.area)", chrome.language), "path": chrome.path,
             "languages": Language.allCases.map { ["tag": $0.rawValue, "name": messages.text("language.\($0 == .en ? "en" : "zhHans")", $0),
                                                   "current": $0 == chrome.language] },
         ]

@@ -19,8 +19,8 @@ public struct WebSessionMiddleware: RouterMiddleware {
         var context = context
         context.principal = nil
         context.sessionSecret = nil
-        if let secret = request.cookies[cookies.session]?.value, let user = try await sessions.principal(forToken: secret) {
-            context.principal = .staff(user)
+        if let secret = request.cookies[cookies.session]?.value, let person = try await sessions.principal(forToken: secret) {
+            context.principal = person
             context.sessionSecret = secret
         }
         var response = try await next(request, context)

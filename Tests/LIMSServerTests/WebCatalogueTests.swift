@@ -31,6 +31,14 @@ struct WebCatalogueTests {
         }
     }
 
+    /// `a.b` beside `a.b.c` would give templates a table where they expect text (`{{t.a.b}}` rendered a dictionary once).
+    @Test func aKeyThatIsAlsoAPrefixFailsToLoad() throws {
+        #expect(throws: MessageCatalogue.LeafAndPrefix.self) {
+            _ = try MessageCatalogue(texts: [.en: ["a.b": "A", "a.b.c": "C"], .zhHans: ["a.b": "甲", "a.b.c": "丙"]])
+        }
+        _ = try MessageCatalogue(texts: [.en: ["a.b": "A", "a.bc": "C"], .zhHans: ["a.b": "甲", "a.bc": "丙"]])
+    }
+
     @Test func everyTextIsTranslatedUnlessItIsANameOrCode() throws {
         // A Chinese text equal to the English one is usually a forgotten translation; the few that are the same on
         // purpose (names of languages, codes, units) are listed.

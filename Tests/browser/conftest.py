@@ -88,6 +88,15 @@ def sign_in(page, email, password):
     page.wait_for_url(re.compile(r"/console(\?.*)?$|/console/(?!login)"))
 
 
+def portal_sign_in(page, email, password):
+    """Signs in through the customer portal's sign-in page."""
+    page.goto("/portal/login")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(re.compile(r"/portal(\?.*)?$|/portal/(?!login)"))
+
+
 def sign_out(page):
     page.get_by_role("button", name="Sign out").click()
     page.wait_for_url(re.compile(r"/console/login"))
