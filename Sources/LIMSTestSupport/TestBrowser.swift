@@ -5,7 +5,7 @@ import HummingbirdTesting
 import LIMSCore
 
 /// A browser as far as page tests need one: a cookie jar over the test client, form posts, the form token of a page,
-/// and signing in through `/console/login`. (Real-browser tests are in `Tests/browser`.)
+/// and signing in through `/console/login` or `/portal/login`. (Real-browser tests are in `Tests/browser`.)
 public struct TestBrowser: Sendable {
     public let api: TestAPI
     public var cookies: [String: String] = [:]
@@ -39,11 +39,11 @@ public struct TestBrowser: Sendable {
         return String(html[range.upperBound...].prefix { $0 != "\"" })
     }
 
-    /// Signs in through the console's sign-in form.
-    public mutating func signIn(email: String, password: String) async throws -> APIResponse {
-        let page = try await send(.get, "/console/login")
-        guard let token = Self.formToken(in: page.text) else { throw APIResponse.Failure(description: "no form token on /console/login") }
-        return try await send(.post, "/console/login", form: [("_csrf", token), ("email", email), ("password", password), ("next", "/console")])
+    /// Signs in through the sign-in form of an area (`/console` or `/portal`).
+    public mutating func signIn(email: String, password: String, area: String = "/console") async throws -> APIResponse {
+        let page = try await send(.get, "\(area)/login")
+        guard let token = Self.formToken(in: page.text) else { throw APIResponse.Failure(description: "no form token on \(area)/login") }
+        return try await send(.post, "\(area)/login", form: [("_csrf", token), ("email", email), ("password", password), ("next", area)])
     }
 
     /// Signs in as the staff user `userId` of `lab` (made with `TestLab.staff`, password `TestLab.password`).

@@ -289,8 +289,15 @@ struct PortalOrderPages {
             )
         } catch let problem as Problem where problem.status == .unprocessableContent {
             var problems: [String: String] = [:]
+            var key = key
             for issue in problem.errors {
-                problems[Self.formField(issue.field, rows: rows)] = issue.message
+                if issue.field == "Idempotency-Key" {
+                    // This form was submitted before and has been changed since: the next press makes a new order.
+                    problems["submission"] = display.text("portal.newOrder.changedAfterSubmit")
+                    key = UUID().uuidString.lowercased()
+                } else {
+                    problems[Self.formField(issue.field, rows: rows)] = issue.message
+                }
             }
             if problems.isEmpty { problems["submission"] = problem.detail }
             return try await render(request, context: context, form: form, rows: count, problems: problems, key: key, status: .unprocessableContent)
@@ -322,7 +329,8 @@ struct PortalOrderPages {
     }
 
     static func anchor(_ field: String) -> String {
-        field.replacingOccurrences(of: "[", with: "-").replacingOccurrences(of: "]", with: "").replacingOccurrences(of: ".", with: "-")
+        if field == "submission" { return "items" }
+        return field.replacingOccurrences(of: "[", with: "-").replacingOccurrences(of: "]", with: "").replacingOccurrences(of: ".", with: "-")
     }
 
     static func order(_ field: String) -> String {
