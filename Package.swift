@@ -76,6 +76,12 @@ let package = Package(
             dependencies: ["LIMSCore", "Scheduling", "Uncertainty", "Reports", hummingbird, postgres, crypto],
             swiftSettings: swiftSettings
         ),
+        // Nonconforming work and reverse traceability, downstream of Certification and Scheduling.
+        .target(
+            name: "Quality",
+            dependencies: ["LIMSCore", "Scheduling", "Certification", hummingbird, postgres, logging],
+            swiftSettings: swiftSettings
+        ),
         // The web layer, above the domain modules: the shared foundation, then the staff console.
         .target(
             name: "Web",
@@ -96,7 +102,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(name: "LIMSServer", dependencies: [
-            "Web", "Console", "Portal", "LIMSCore", "Accounts", "Instruments", "Orders", "Samples", "Scheduling", "Billing", "Certification", "Uncertainty", "Reports", hummingbird, httpTypes, postgres, logging,
+            "Web", "Console", "Portal", "Quality", "LIMSCore", "Accounts", "Instruments", "Orders", "Samples", "Scheduling", "Billing", "Certification", "Uncertainty", "Reports", hummingbird, httpTypes, postgres, logging,
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ], swiftSettings: swiftSettings),
         .executableTarget(

@@ -131,6 +131,8 @@ public struct CertificationFacts: Sendable {
     public var itemFinished: @Sendable (_ orderId: UUID, PostgresConnection, AuditContext) async throws -> Void
     /// A certificate was signed or amended, in that transaction: the instrument register records it.
     public var certificateIssued: @Sendable (IssuedCertificate, PostgresConnection, AuditContext) async throws -> Void
+    /// A certificate was withdrawn, in that transaction: the instrument register forgets it as a service record.
+    public var certificateWithdrawn: @Sendable (_ certificateId: UUID, PostgresConnection, AuditContext) async throws -> Void = { _, _, _ in }
 
     public init(
         orderedItem: @escaping @Sendable (UUID, UUID, PostgresConnection) async throws -> OrderedItem?,

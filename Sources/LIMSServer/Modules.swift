@@ -8,6 +8,7 @@ import Instruments
 import LIMSCore
 import Orders
 import Portal
+import Quality
 import Reports
 import Samples
 import Scheduling
@@ -38,6 +39,7 @@ struct Modules {
     let measurements: MeasurementStore
     let certification: ReviewAndSigning
     let certificates: CertificateStore
+    let nonconformities: NonconformityStore
     let signingKey: SigningKey?
     let sourceAddress: SourceAddress
     let console: Console
@@ -94,11 +96,14 @@ struct Modules {
         self.renderer = try ReportRenderer(
             directory: configuration.resourcesDirectory.appendingPathComponent("templates"), requiring: CertificationDependencies.templates
         )
+        var facts = ModuleWiring.certificationFacts(orders: orders, catalogue: catalogue, customers: customers, staff: staff, authorizations: authorizations)
+        // A withdrawn certificate (nonconforming work) leaves the instrument register's service record, in that transaction.
+        facts.certificateWithdrawn = { [instruments] certificateId, connection, audit in
+            try await instruments.certificateWithdrawn(certificateId: certificateId, on: connection, audit: audit)
+        }
         let dependencies = CertificationDependencies(
             database: database, jobs: jobs, equipment: equipment,
-            facts: ModuleWiring.certificationFacts(
-                orders: orders, catalogue: catalogue, customers: customers, staff: staff, authorizations: authorizations
-            ),
+            facts: facts,
             receipt: ModuleWiring.receipt(samples),
             renderer: renderer, signingKey: signingKey,
             laboratory: (configuration.lab.name, configuration.lab.address, configuration.lab.accreditation), publicBaseURL: configuration.publicBaseURL
@@ -106,6 +111,7 @@ struct Modules {
         self.measurements = MeasurementStore(dependencies: dependencies)
         self.certification = ReviewAndSigning(dependencies: dependencies, measurements: measurements)
         self.certificates = CertificateStore(dependencies: dependencies)
+        self.nonconformities = NonconformityStore(database: database, equipment: equipment, certificates: certificates)
         self.invoiceDocuments = try InvoiceDocuments(
             renderer: renderer,
             issuer: .init(name: configuration.lab.name, address: configuration.lab.address, accreditation: configuration.lab.accreditation)
@@ -147,6 +153,7 @@ struct Modules {
         CatalogueController(catalogue: catalogue).addRoutes(to: group)
         OrderController(orders: orders, idempotency: idempotency, database: database).addRoutes(to: group)
         InstrumentController(instruments: instruments).addRoutes(to: group)
+        QualityController(nonconformities: nonconformities).addRoutes(to: group)
         SampleController(samples: samples).addRoutes(to: group)
         EquipmentController(equipment: equipment, serviceExists: serviceExists).addRoutes(to: group)
         BookingController(bookings: bookings).addRoutes(to: group)

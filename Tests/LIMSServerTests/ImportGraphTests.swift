@@ -18,6 +18,7 @@ struct ImportGraphTests {
         "Scheduling": ["LIMSCore"],
         "Billing": ["LIMSCore", "Orders", "Reports"],
         "Certification": ["LIMSCore", "Scheduling", "Uncertainty", "Reports"],
+        "Quality": ["LIMSCore", "Scheduling", "Certification"],
         // The web layer sits above every domain module and calls their Swift APIs; no domain module imports it.
         "Web": ["LIMSCore", "Accounts"],
         "Console": ["Web", "LIMSCore", "Accounts", "Instruments", "Orders", "Samples", "Scheduling", "Certification", "Billing", "Uncertainty"],
