@@ -19,7 +19,7 @@ public enum ModuleWiring {
             guard let customer = try await customers.find(id: id, on: connection) else { return nil }
             return BillingCustomer(
                 id: customer.id, code: customer.code, name: customer.name, address: customer.address, taxId: customer.taxId,
-                paymentTermsDays: customer.paymentTermsDays
+                paymentTermsDays: customer.paymentTermsDays, documentLanguage: customer.documentLanguage
             )
         }
     }
@@ -62,7 +62,9 @@ public enum ModuleWiring {
                 )
             },
             customer: { id, connection in
-                try await customers.find(id: id, on: connection).map { .init(name: $0.name, address: $0.address) }
+                try await customers.find(id: id, on: connection).map {
+                    .init(name: $0.name, address: $0.address, email: $0.billingEmail, documentLanguage: $0.documentLanguage)
+                }
             },
             staffName: { id, connection in try await staff.find(id: id, on: connection)?.name },
             isAuthorized: { userId, serviceCode, activity, connection in
