@@ -29,6 +29,11 @@ public enum ModuleWiring {
         { id, connection in try await customers.find(id: id, on: connection)?.name }
     }
 
+    /// Sample tracking's view of a customer's document language, for labels.
+    public static func sampleCustomerLanguage(_ customers: CustomerStore) -> SampleStore.CustomerLanguage {
+        { id, connection in try await customers.find(id: id, on: connection)?.documentLanguage }
+    }
+
     /// Certification's view of a received item: what sample tracking recorded at receipt, with nothing filled in.
     public static func receipt(_ samples: SampleStore) -> @Sendable (UUID, PostgresConnection) async throws -> ReceiptFacts? {
         { itemId, connection in

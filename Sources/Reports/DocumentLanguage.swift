@@ -168,9 +168,6 @@ public enum DocumentText {
         ("invoice.status.overdue", "Overdue", "逾期"),
         ("invoice.status.credited", "Credited", "已冲销"),
         // Item labels.
-        ("label.lab", "Lab number", "实验室编号"),
-        ("label.customer", "Customer", "客户"),
-        ("label.service", "Service", "服务"),
-        ("label.received", "Received", "接收"),
+        ("label.serial", "s/n", "出厂编号"),
     ]
 }

@@ -96,6 +96,25 @@ struct DigitalCalibrationCertificateTests {
         }
     }
 
+    @Test func aPassingVerificationCertificatesDCCValidatesAndStatesItsValidity() async throws {
+        try await TestLab.run(signingKey: true) { lab in
+            let flow = try await LabFlow.prepare(lab, kind: "verification", mpe: "0.05")
+            try await Self.setLanguage(lab, customer: flow.customer.id, "zh-Hans")
+            let signed = try await Self.sign(flow)
+            #expect(try signed.string("document.documentKind") == "verification-certificate")
+            let validUntil = try signed.string("document.validUntil")
+            let dcc = try await lab.api.get("/v1/certificates/\(try signed.string("id"))?format=dcc", token: flow.customer.key)
+            let result = try Self.validate(dcc.text)
+            #expect(result.status == 0, "xmllint: \(result.output)")
+            #expect(dcc.text.contains("<dcc:conformity>pass</dcc:conformity>"))
+            #expect(dcc.text.contains("<dcc:date>\(validUntil)</dcc:date>"))
+            #expect(dcc.text.contains("<dcc:usedLangCodeISO639_1>zh</dcc:usedLangCodeISO639_1>"))
+            #expect(!dcc.text.contains("<dcc:usedLangCodeISO639_1>en</dcc:usedLangCodeISO639_1>"))
+            let text = try await lab.api.get("/v1/certificates/\(try signed.string("id"))?format=text", token: flow.customer.key).text
+            #expect(text.contains("检定证书") && text.contains("有效期至") && !text.contains("Verification Certificate"))
+        }
+    }
+
     @Test func theDCCsValuesAndUncertaintiesEqualTheJSONForm() async throws {
         try await TestLab.run(signingKey: true) { lab in
             let flow = try await LabFlow.prepare(lab)
@@ -209,6 +228,10 @@ struct DigitalCalibrationCertificateTests {
             #expect(dcc.contains("<dcc:usedLangCodeISO639_1>en</dcc:usedLangCodeISO639_1>"))
             let result = try Self.validate(dcc)
             #expect(result.status == 0, "xmllint: \(result.output)")
+            // The item's label, printed when asked for, follows the customer's language too.
+            let label = try await lab.api.get("/v1/items/\(flow.itemId)/label", token: lab.adminToken)
+            try label.expect(.ok)
+            #expect(label.text.contains("<html lang=\"zh-Hans\">") && label.text.contains("出厂编号 s/n"))
             // Frozen at signing: a later change of language leaves the certificate as it was.
             try await Self.setLanguage(lab, customer: flow.customer.id, "en")
             #expect(try await lab.api.get("/v1/certificates/\(id)?format=html", token: flow.customer.key).text == html)
