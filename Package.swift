@@ -58,7 +58,7 @@ let package = Package(
         ),
         .target(
             name: "Samples",
-            dependencies: ["LIMSCore", "Orders", hummingbird, httpTypes, postgres],
+            dependencies: ["LIMSCore", "Orders", "Reports", hummingbird, httpTypes, postgres],
             swiftSettings: swiftSettings
         ),
         .target(

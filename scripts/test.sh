@@ -3,6 +3,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-postgres.sh
+# The DCC tests validate exported certificates with xmllint (Debian: libxml2-utils) against Resources/dcc/dcc.xsd.
+if ! command -v xmllint >/dev/null 2>&1; then
+  echo "Installing libxml2-utils (xmllint) …"
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q libxml2-utils >/dev/null \
+    || { $SUDO apt-get update -q >/dev/null && $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q libxml2-utils >/dev/null; }
+fi
 swift build --build-tests
 
 CLUSTER_DIR=$(mktemp -d /tmp/calibra-test-XXXXXX)

@@ -64,7 +64,7 @@ public struct CustomerController: Sendable {
         return customer
     }
 
-    /// Changes a customer's settings (admin): `reminderLeadDays`.
+    /// Changes a customer's settings (admin): `reminderLeadDays`, `documentLanguage`.
     func update(_ request: Request, context: AuthenticatedContext) async throws -> Customer {
         _ = try context.principal.requireStaff(.admin)
         let id = try context.parameters.require("id", as: UUID.self)

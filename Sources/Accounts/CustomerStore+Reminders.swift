@@ -6,11 +6,16 @@ extension CustomerStore {
     /// The fields `PATCH /v1/customers/{id}` may change; an absent field stays as it is.
     public struct CustomerChange: Decodable, Sendable {
         public var reminderLeadDays: Int?
+        public var documentLanguage: String?
 
-        public init(reminderLeadDays: Int? = nil) {
+        public init(reminderLeadDays: Int? = nil, documentLanguage: String? = nil) {
             self.reminderLeadDays = reminderLeadDays
+            self.documentLanguage = documentLanguage
         }
     }
+
+    /// The languages a customer's documents may be issued in.
+    public static let documentLanguages = ["en", "zh-Hans", "bilingual"]
 
     /// The reminder lead of a customer who never chose one (the column's default).
     public static let defaultReminderLeadDays = 30
@@ -24,6 +29,9 @@ extension CustomerStore {
         if let lead = change.reminderLeadDays {
             validator.check(Self.reminderLeadDaysRange.contains(lead), "reminderLeadDays", "must be from 0 to 365 days")
         }
+        if let language = change.documentLanguage {
+            validator.check(Self.documentLanguages.contains(language), "documentLanguage", "must be one of en, zh-Hans, bilingual")
+        }
         try validator.finish()
         return try await database.transaction { connection in
             let locked = try await connection.query(
@@ -32,7 +40,8 @@ extension CustomerStore {
             guard let before = try await Self.decode(locked).first else { throw Problem.notFound("Customer") }
             let rows = try await connection.query(
                 """
-                UPDATE customers SET reminder_lead_days = coalesce(\(change.reminderLeadDays), reminder_lead_days)
+                UPDATE customers SET reminder_lead_days = coalesce(\(change.reminderLeadDays), reminder_lead_days),
+                                     document_language = coalesce(\(change.documentLanguage), document_language)
                 WHERE id = \(id) RETURNING \(unescaped: Self.columns)
                 """,
                 logger: database.logger

@@ -17,6 +17,8 @@ public struct Customer: Codable, Sendable, Equatable {
     public var paymentTermsDays: Int
     /// Days before an instrument's due date that the customer is reminded (recall); default 30.
     public var reminderLeadDays: Int
+    /// `en`, `zh-Hans` or `bilingual` (Chinese first, English beside it): the language of its documents; default `en`.
+    public var documentLanguage: String
     public var createdAt: Date
 }
 
@@ -118,27 +120,27 @@ public struct CustomerStore: Sendable {
             logger: database.logger
         )
         var found: [(Customer, Int64)] = []
-        for try await row in rows.decode((UUID, String, String, String, String?, String, String, Int, Int, Int, Date, Int, Int64).self) {
-            found.append((Self.customer(from: (row.0, row.1, row.2, row.3, row.4, row.5, row.6, row.7, row.8, row.9, row.10, row.11)), row.12))
+        for try await row in rows.decode((UUID, String, String, String, String?, String, String, Int, Int, Int, Date, Int, String, Int64).self) {
+            found.append((Self.customer(from: (row.0, row.1, row.2, row.3, row.4, row.5, row.6, row.7, row.8, row.9, row.10, row.11, row.12)), row.13))
         }
         return Page(fetched: found, limit: page.limit) { $0.1 }.map { $0.0 }
     }
 
     static let columns =
-        "id, code, name, address, tax_id, currency::text, billing_email, discount_basis_points, tax_rate_basis_points, payment_terms_days, created_at, reminder_lead_days"
+        "id, code, name, address, tax_id, currency::text, billing_email, discount_basis_points, tax_rate_basis_points, payment_terms_days, created_at, reminder_lead_days, document_language"
 
     static func decode(_ rows: PostgresRowSequence) async throws -> [Customer] {
         var customers: [Customer] = []
-        for try await row in rows.decode((UUID, String, String, String, String?, String, String, Int, Int, Int, Date, Int).self) {
+        for try await row in rows.decode((UUID, String, String, String, String?, String, String, Int, Int, Int, Date, Int, String).self) {
             customers.append(customer(from: row))
         }
         return customers
     }
 
-    static func customer(from row: (UUID, String, String, String, String?, String, String, Int, Int, Int, Date, Int)) -> Customer {
+    static func customer(from row: (UUID, String, String, String, String?, String, String, Int, Int, Int, Date, Int, String)) -> Customer {
         Customer(
             id: row.0, code: row.1, name: row.2, address: row.3, taxId: row.4, currency: row.5, billingEmail: row.6,
-            discountBasisPoints: row.7, taxRateBasisPoints: row.8, paymentTermsDays: row.9, reminderLeadDays: row.11, createdAt: row.10
+            discountBasisPoints: row.7, taxRateBasisPoints: row.8, paymentTermsDays: row.9, reminderLeadDays: row.11, documentLanguage: row.12, createdAt: row.10
         )
     }
 }

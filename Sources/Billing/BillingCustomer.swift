@@ -10,8 +10,11 @@ public struct BillingCustomer: Sendable, Equatable {
     public var address: String
     public var taxId: String?
     public var paymentTermsDays: Int
+    /// `en`, `zh-Hans` or `bilingual`: the language its invoices are issued in.
+    public var documentLanguage: String
 
-    public init(id: UUID, code: String, name: String, address: String, taxId: String?, paymentTermsDays: Int) {
+    public init(id: UUID, code: String, name: String, address: String, taxId: String?, paymentTermsDays: Int, documentLanguage: String = "en") {
+        self.documentLanguage = documentLanguage
         self.id = id
         self.code = code
         self.name = name

@@ -73,7 +73,7 @@ extension BillingStore {
         SELECT i.id, i.number, i.order_id, i.order_number, i.customer_reference, i.customer_id, i.customer_code, i.customer_name,
                i.customer_address, i.customer_tax_id, i.currency::text, i.issued_on::text, i.due_on::text, i.issued_at,
                i.discount_basis_points, i.tax_rate_basis_points, i.expedited, i.subtotal_minor, i.discount_minor, i.surcharge_minor,
-               i.tax_minor, i.total_minor, p.paid, c.id, c.number, c.issued_on::text, c.reason, i.seq
+               i.tax_minor, i.total_minor, p.paid, c.id, c.number, c.issued_on::text, c.reason, i.seq, i.document_language
         FROM invoices i
         LEFT JOIN credit_notes c ON c.invoice_id = i.id
         CROSS JOIN LATERAL (SELECT COALESCE(sum(amount_minor), 0)::bigint AS paid FROM invoice_payments WHERE invoice_id = i.id) p
@@ -98,7 +98,9 @@ extension BillingStore {
             let invoice = Invoice(
                 id: try value(0), number: try value(1), orderId: try value(2), orderNumber: try value(3), customerReference: try value(4),
                 customerId: try value(5),
-                customer: Invoice.BilledCustomer(code: try value(6), name: try value(7), address: try value(8), taxId: try value(9)),
+                customer: Invoice.BilledCustomer(
+                    code: try value(6), name: try value(7), address: try value(8), taxId: try value(9), documentLanguage: try value(28)
+                ),
                 status: InvoiceStatus.derive(
                     totalMinor: total.amountMinor, paidMinor: paid.amountMinor, credited: creditNote != nil, dueOn: dueOn, today: today
                 ),

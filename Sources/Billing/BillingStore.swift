@@ -57,11 +57,12 @@ public struct BillingStore: Sendable {
             """
             INSERT INTO invoices (number, order_id, order_number, customer_reference, customer_id, customer_code, customer_name,
                                   customer_address, customer_tax_id, currency, issued_on, due_on, discount_basis_points,
-                                  tax_rate_basis_points, expedited, subtotal_minor, discount_minor, surcharge_minor, tax_minor, total_minor)
+                                  tax_rate_basis_points, expedited, subtotal_minor, discount_minor, surcharge_minor, tax_minor, total_minor,
+                                  document_language)
             VALUES (\(number), \(order.id), \(order.number), \(order.customerReference), \(customer.id), \(customer.code), \(customer.name),
                     \(customer.address), \(customer.taxId), \(quote.currency), \(issuedOn)::date, \(dueOn)::date, \(quote.discountBasisPoints),
                     \(quote.taxRateBasisPoints), \(quote.expedited), \(amounts.subtotal), \(amounts.discount), \(amounts.surcharge),
-                    \(amounts.tax), \(amounts.total))
+                    \(amounts.tax), \(amounts.total), \(customer.documentLanguage))
             RETURNING id
             """,
             logger: logger

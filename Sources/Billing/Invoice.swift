@@ -20,6 +20,8 @@ public struct Invoice: Codable, Sendable, Equatable {
         public var name: String
         public var address: String
         public var taxId: String?
+        /// The customer's `documentLanguage` when the invoice was issued (`en`, `zh-Hans`, `bilingual`): its documents' language.
+        public var documentLanguage: String?
     }
 
     public var id: UUID

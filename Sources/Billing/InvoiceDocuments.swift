@@ -47,67 +47,86 @@ public struct InvoiceDocuments: Sendable {
         }
     }
 
+    /// The language an invoice or credit note is rendered in: the one frozen on the invoice when it was issued.
+    static func language(_ customer: Invoice.BilledCustomer) -> DocumentLanguage {
+        customer.documentLanguage.flatMap(DocumentLanguage.init(rawValue:)) ?? .en
+    }
+
     func context(_ invoice: Invoice) -> Document {
+        let language = Self.language(invoice.customer)
+        func t(_ key: String, _ arguments: String...) -> String { Self.text(key, language, arguments) }
         var facts: [(String, String)] = [
-            ("Invoice number", invoice.number),
-            ("Issued on", invoice.issuedOn),
-            ("Due on", invoice.dueOn),
-            ("Order", invoice.orderNumber),
-            ("Your reference", invoice.customerReference),
-            ("Status", Self.label(invoice.status)),
+            (t("invoice.number"), invoice.number),
+            (t("invoice.issuedOn"), invoice.issuedOn),
+            (t("invoice.dueOn"), invoice.dueOn),
+            (t("invoice.order"), invoice.orderNumber),
+            (t("invoice.reference"), invoice.customerReference),
+            (t("invoice.status"), Self.label(invoice.status, language)),
         ]
-        if let note = invoice.creditNote { facts.append(("Credited by", "\(note.number) on \(note.issuedOn): \(note.reason)")) }
+        if let note = invoice.creditNote {
+            facts.append((t("invoice.creditedBy"), t("invoice.creditedByValue", note.number, note.issuedOn, note.reason)))
+        }
         var totals = Self.totals(
             subtotal: invoice.subtotal, discount: invoice.discount, discountBasisPoints: invoice.discountBasisPoints, surcharge: invoice.surcharge,
-            tax: invoice.tax, taxRateBasisPoints: invoice.taxRateBasisPoints, total: invoice.total
+            tax: invoice.tax, taxRateBasisPoints: invoice.taxRateBasisPoints, total: invoice.total, language: language
         )
-        totals.append(Total(label: "Paid", amount: invoice.paid.formatted, emphasised: false))
+        totals.append(Total(label: t("invoice.paid"), amount: invoice.paid.formatted, emphasised: false))
         if invoice.balance.amountMinor < 0 {
             let refund = Money(amountMinor: -invoice.balance.amountMinor, currency: invoice.currency)
-            totals.append(Total(label: "Credit owed to you", amount: refund.formatted, emphasised: true))
+            totals.append(Total(label: t("invoice.creditOwed"), amount: refund.formatted, emphasised: true))
         } else {
-            totals.append(Total(label: "Balance due", amount: invoice.balance.formatted, emphasised: true))
+            totals.append(Total(label: t("invoice.balance"), amount: invoice.balance.formatted, emphasised: true))
         }
         return Document(
-            title: "Invoice", number: invoice.number, status: Self.label(invoice.status), statusCode: invoice.status.rawValue,
+            title: t("invoice.title"), number: invoice.number, status: Self.label(invoice.status, language), statusCode: invoice.status.rawValue,
             customer: invoice.customer, facts: facts, lines: invoice.lines, totals: totals,
             payments: invoice.payments.map { [$0.receivedOn, $0.reference, $0.amount.formatted] },
-            note: invoice.status == .credited ? "This invoice was cancelled in full by credit note \(invoice.creditNote?.number ?? "")." : nil
+            note: invoice.status == .credited ? t("invoice.cancelled", invoice.creditNote?.number ?? "") : nil, language: language
         )
     }
 
+    /// A catalogue text with `{0}`, `{1}`… filled in.
+    static func text(_ key: String, _ language: DocumentLanguage, _ arguments: [String] = []) -> String {
+        var text = DocumentText.text(key, language)
+        for (index, argument) in arguments.enumerated() { text = text.replacingOccurrences(of: "{\(index)}", with: argument) }
+        return text
+    }
+
     func context(_ note: CreditNote) -> Document {
+        let language = Self.language(note.customer)
+        func t(_ key: String, _ arguments: String...) -> String { Self.text(key, language, arguments) }
         let facts: [(String, String)] = [
-            ("Credit note number", note.number),
-            ("Issued on", note.issuedOn),
-            ("Cancels invoice", note.invoiceNumber),
-            ("Order", note.orderNumber),
-            ("Reason", note.reason),
+            (t("invoice.creditNoteNumber"), note.number),
+            (t("invoice.issuedOn"), note.issuedOn),
+            (t("invoice.cancelsInvoice"), note.invoiceNumber),
+            (t("invoice.order"), note.orderNumber),
+            (t("invoice.reason"), note.reason),
         ]
         let totals = Self.totals(
             subtotal: note.subtotal, discount: note.discount, discountBasisPoints: nil, surcharge: note.surcharge, tax: note.tax,
-            taxRateBasisPoints: nil, total: note.total
+            taxRateBasisPoints: nil, total: note.total, language: language
         )
         return Document(
-            title: "Credit note", number: note.number, status: "Issued", statusCode: "issued", customer: note.customer, facts: facts,
-            lines: note.lines, totals: totals, payments: [],
-            note: "This credit note cancels invoice \(note.invoiceNumber) in full. Nothing further is due on that invoice."
+            title: t("invoice.creditNote"), number: note.number, status: t("invoice.noteIssued"), statusCode: "issued", customer: note.customer,
+            facts: facts, lines: note.lines, totals: totals, payments: [], note: t("invoice.noteCancels", note.invoiceNumber), language: language
         )
     }
 
     static func totals(
-        subtotal: Money, discount: Money, discountBasisPoints: Int?, surcharge: Money, tax: Money, taxRateBasisPoints: Int?, total: Money
+        subtotal: Money, discount: Money, discountBasisPoints: Int?, surcharge: Money, tax: Money, taxRateBasisPoints: Int?, total: Money,
+        language: DocumentLanguage = .en
     ) -> [Total] {
-        var totals = [Total(label: "Subtotal", amount: subtotal.formatted, emphasised: false)]
+        let t = { (key: String) in DocumentText.text(key, language) }
+        var totals = [Total(label: t("invoice.subtotal"), amount: subtotal.formatted, emphasised: false)]
         if discount.amountMinor != 0 {
             let rate = discountBasisPoints.map { " (\(percent($0)))" } ?? ""
             let deducted = Money(amountMinor: -discount.amountMinor, currency: discount.currency)
-            totals.append(Total(label: "Discount\(rate)", amount: deducted.formatted, emphasised: false))
+            totals.append(Total(label: t("invoice.discount") + rate, amount: deducted.formatted, emphasised: false))
         }
-        if surcharge.amountMinor != 0 { totals.append(Total(label: "Expedite surcharge", amount: surcharge.formatted, emphasised: false)) }
+        if surcharge.amountMinor != 0 { totals.append(Total(label: t("invoice.surcharge"), amount: surcharge.formatted, emphasised: false)) }
         let rate = taxRateBasisPoints.map { " (\(percent($0)))" } ?? ""
-        totals.append(Total(label: "Tax\(rate)", amount: tax.formatted, emphasised: false))
-        totals.append(Total(label: "Total", amount: total.formatted, emphasised: true))
+        totals.append(Total(label: t("invoice.tax") + rate, amount: tax.formatted, emphasised: false))
+        totals.append(Total(label: t("invoice.total"), amount: total.formatted, emphasised: true))
         return totals
     }
 
@@ -120,14 +139,8 @@ public struct InvoiceDocuments: Sendable {
         return "\(whole).\(digits) %"
     }
 
-    static func label(_ status: InvoiceStatus) -> String {
-        switch status {
-        case .issued: "Issued, unpaid"
-        case .partiallyPaid: "Partially paid"
-        case .paid: "Paid"
-        case .overdue: "Overdue"
-        case .credited: "Credited"
-        }
+    static func label(_ status: InvoiceStatus, _ language: DocumentLanguage = .en) -> String {
+        DocumentText.text("invoice.status.\(status.rawValue)", language)
     }
 }
 
@@ -151,12 +164,18 @@ extension InvoiceDocuments {
         /// Received on, reference, amount.
         var payments: [[String]]
         var note: String?
+        var language: DocumentLanguage = .en
+
+        func t(_ key: String) -> String { DocumentText.text(key, language) }
 
         /// The Mustache context: plain values for the HTML template, and the same content laid out in
         /// 80 columns (`text…` keys) for the plain-text one.
         func context(issuer: Issuer) -> [String: Any] {
             let showSurcharge = lines.contains { $0.surcharge.amountMinor != 0 }
+            var labels: [String: String] = [:]
+            for key in DocumentText.catalogue.keys where key.hasPrefix("invoice.") { labels[String(key.dropFirst(8))] = t(key) }
             var context: [String: Any] = [
+                "htmlLang": language.htmlLang, "l": labels, "footer": InvoiceDocuments.text("invoice.footer", language, [number]),
                 "title": title, "number": number, "status": status, "statusCode": statusCode,
                 "lab": ["name": issuer.name, "address": issuer.address, "accreditation": issuer.accreditation],
                 "customer": ["code": customer.code, "name": customer.name, "address": customer.address, "taxId": customer.taxId ?? ""],
@@ -176,6 +195,7 @@ extension InvoiceDocuments {
                 "textFacts": textFacts(),
                 "textLines": textLines(),
                 "textTotals": totals.map { PlainText.padLeft($0.label, 58) + PlainText.padLeft($0.amount, 22) },
+                "textPaymentsHeading": t("invoice.payments"),
                 "textPayments": payments.map {
                     PlainText.padRight($0[0], 12) + PlainText.padRight(String($0[1].prefix(44)), 46) + PlainText.padLeft($0[2], 22)
                 },
@@ -192,15 +212,15 @@ extension InvoiceDocuments {
         func textHeader(issuer: Issuer) -> [String] {
             var lines = PlainText.wrap(issuer.name.uppercased(), width: 80)
             lines += PlainText.wrap(issuer.address, width: 80)
-            lines += PlainText.wrap("Accreditation: \(issuer.accreditation)", width: 80)
+            lines += PlainText.wrap("\(t("invoice.accreditation")): \(issuer.accreditation)", width: 80)
             return lines
         }
 
         /// Bill-to block and the document's facts, as `Label          value` lines.
         func textFacts() -> [String] {
-            var rows: [(String, String)] = [("Bill to", customer.name), ("", customer.address)]
-            if let taxId = customer.taxId, !taxId.isEmpty { rows.append(("Tax ID", taxId)) }
-            rows.append(("Customer code", customer.code))
+            var rows: [(String, String)] = [(t("invoice.billTo"), customer.name), ("", customer.address)]
+            if let taxId = customer.taxId, !taxId.isEmpty { rows.append((t("invoice.taxId"), taxId)) }
+            rows.append((t("invoice.customerCode"), customer.code))
             rows.append(("", ""))
             rows += facts
             var lines: [String] = []
@@ -216,11 +236,13 @@ extension InvoiceDocuments {
 
         /// The line table: position, service code and description wrapped in 56 columns, amount right-aligned.
         func textLines() -> [String] {
-            var rows = [PlainText.padRight("No", 4) + PlainText.padRight("Service and description", 56) + PlainText.padLeft("Amount", 20)]
+            var rows = [
+                PlainText.padRight(t("invoice.no"), 4) + PlainText.padRight(t("invoice.serviceAndDescription"), 56) + PlainText.padLeft(t("invoice.amount"), 20),
+            ]
             rows.append(String(repeating: "-", count: 80))
             for (index, line) in lines.enumerated() {
                 var text = "\(line.serviceCode): \(line.description)"
-                if line.surcharge.amountMinor != 0 { text += " (expedite surcharge \(line.surcharge.formatted))" }
+                if line.surcharge.amountMinor != 0 { text += " (\(t("invoice.lineSurcharge")) \(line.surcharge.formatted))" }
                 for (part, wrapped) in PlainText.wrap(text, width: 54).enumerated() {
                     let position = part == 0 ? "\(index + 1)" : ""
                     let amount = part == 0 ? line.unitPrice.formatted : ""

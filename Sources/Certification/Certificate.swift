@@ -21,6 +21,9 @@ public struct Certificate: Codable, Sendable {
     public var digest: String
     /// Ed25519 over the digest's 32 bytes, base64; check with `GET /v1/certificates/public-key`.
     public var signature: String
+    /// SHA-256 (hex) of each rendered document (`html`, `text`, `dcc`), signed with the content; absent for
+    /// certificates signed before documents were digested.
+    public var documents: CertificateDocument.DocumentDigests?
 }
 
 extension Certificate: ResponseEncodable {}

@@ -45,7 +45,21 @@ public struct CertificateController: Sendable {
 
     func show(_ request: Request, context: AuthenticatedContext) async throws -> Response {
         let stored = try await certificates.find(id: try context.parameters.require("id", as: UUID.self), scope: context.principal.customerScope)
-        let format = try DocumentFormat.negotiate(request)
+        let format: DocumentFormat
+        switch try CertificateFormat.negotiate(request) {
+        case .document(let chosen): format = chosen
+        case .dcc:
+            guard let dcc = stored.dcc else {
+                throw Problem(
+                    status: .notFound, title: "No DCC",
+                    detail: "Certificate \(stored.certificate.number) was signed before Digital Calibration Certificates were issued; it has HTML, text and JSON forms."
+                )
+            }
+            return DocumentFormat.document(
+                dcc, contentType: "\(DCCRenderer.mediaType); charset=utf-8",
+                headers: [.vary: "Accept", .contentDisposition: "attachment; filename=\"\(stored.certificate.number).dcc.xml\""]
+            )
+        }
         switch format {
         case .json: return format.response(try stored.certificate.response(from: request, context: context))
         case .html: return format.response(stored.html)

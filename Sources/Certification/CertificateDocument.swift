@@ -1,4 +1,5 @@
 import Foundation
+import Reports
 
 /// What a certificate states, and nothing else: frozen at signing as canonical JSON (sorted keys, strings for
 /// every measured or reported value), digested with SHA-256 and signed. Content per ISO/IEC 17025 §7.8.2 and §7.8.4.
@@ -6,6 +7,16 @@ public struct CertificateDocument: Codable, Sendable, Equatable {
     public struct Party: Codable, Sendable, Equatable {
         public var name: String
         public var address: String
+        /// Schema 2: the contact e-mail on record (the customer's billing e-mail), and the ISO 3166-1 country (the lab's).
+        public var email: String?
+        public var countryCode: String?
+    }
+
+    /// Schema 2: SHA-256 (hex) of each rendered document, signed with the content so a download checks offline.
+    public struct DocumentDigests: Codable, Sendable, Equatable {
+        public var html: String
+        public var text: String
+        public var dcc: String
     }
 
     public struct InstrumentDescription: Codable, Sendable, Equatable {
@@ -92,6 +103,19 @@ public struct CertificateDocument: Codable, Sendable, Equatable {
     public var signedBy: Person
     public var statements: [String]
     public var verifyURL: String
+    /// Schema 2 (`calibra.certificate/2`) and later; absent from certificates signed before, whose canonical
+    /// content stays exactly as it was signed.
+    /// The customer's `documentLanguage` at signing: `en`, `zh-Hans` or `bilingual`.
+    public var language: String?
+    /// The statements in Simplified Chinese, for `zh-Hans` and `bilingual` documents (`statements` stays English).
+    public var statementsZh: [String]?
+    /// SHA-256 (hex) of this content's canonical JSON without `contentDigest` and `documents`: the digest printed on
+    /// the HTML and text forms (a printed page cannot carry its own digest), which `verify` also accepts.
+    public var contentDigest: String?
+    public var documents: DocumentDigests?
+
+    /// The language the document is rendered in (English for certificates signed before languages existed).
+    public var documentLanguage: DocumentLanguage { language.flatMap(DocumentLanguage.init(rawValue:)) ?? .en }
 
     /// The exact bytes that are digested and signed.
     public func canonicalJSON() throws -> Data {

@@ -2,6 +2,7 @@ import Crypto
 import Foundation
 import LIMSCore
 import Logging
+import Reports
 import PostgresNIO
 import Scheduling
 
@@ -15,6 +16,16 @@ struct CertificateIssuing: Sendable {
         "The expanded uncertainty is the standard uncertainty multiplied by the coverage factor k for the stated coverage probability, evaluated per JCGM 100:2008 (GUM).",
         "This certificate shall not be reproduced except in full without the written approval of the laboratory.",
     ]
+
+    /// ``statements`` in Simplified Chinese, in the same order.
+    static let statementsZh = [
+        "本证书结果仅对所校准/检定的器具有效。",
+        "扩展不确定度为标准不确定度乘以所述包含概率下的包含因子 k，按 JCGM 100:2008（GUM）评定。",
+        "未经实验室书面批准，不得部分复制本证书。",
+    ]
+
+    /// The schema of certificates signed from now on: adds the language, the content digest and the documents' digests.
+    static let schema = "calibra.certificate/2"
 
     /// Everything a certificate states that comes from records, gathered and checked before a number is taken.
     struct Facts: Sendable {
@@ -63,6 +74,9 @@ struct CertificateIssuing: Sendable {
         missing.check(record.environment.temperatureC?.text != nil, "environment.temperatureC", "is not on record")
         missing.check(record.environment.relativeHumidityPct?.text != nil, "environment.relativeHumidityPct", "is not on record")
         missing.check(!record.points.isEmpty, "results", "the measurement record has no points")
+        for (index, point) in record.points.enumerated() where DSIUnit.of(point.unit) == nil {
+            missing.add("points[\(index)].unit", "the unit '\(point.unit)' has no D-SI conversion, so the Digital Calibration Certificate cannot state it")
+        }
         missing.check(!record.equipmentIds.isEmpty, "equipment", "no reference standard is cited")
         var references: [CertificateDocument.ReferenceStandard] = []
         for id in record.equipmentIds {
@@ -131,12 +145,13 @@ struct CertificateIssuing: Sendable {
         var environment: [String: String] = [:]
         if let t = record.environment.temperatureC?.text { environment["Temperature (°C)"] = t }
         if let h = record.environment.relativeHumidityPct?.text { environment["Relative humidity (%)"] = h }
+        let language = DocumentLanguage(rawValue: facts.customer.documentLanguage) ?? .en
         return CertificateDocument(
-            schema: "calibra.certificate/1", number: number, revision: revision, supersedes: supersedes, amendmentReason: reason,
+            schema: Self.schema, number: number, revision: revision, supersedes: supersedes, amendmentReason: reason,
             documentKind: kind, title: title,
-            laboratory: .init(name: dependencies.laboratory.name, address: dependencies.laboratory.address),
+            laboratory: .init(name: dependencies.laboratory.name, address: dependencies.laboratory.address, countryCode: dependencies.laboratoryCountry),
             accreditation: dependencies.laboratory.accreditation,
-            customer: .init(name: facts.customer.name, address: facts.customer.address), orderNumber: item.orderNumber,
+            customer: .init(name: facts.customer.name, address: facts.customer.address, email: facts.customer.email), orderNumber: item.orderNumber,
             customerReference: item.customerReference,
             instrument: .init(
                 manufacturer: item.manufacturer, model: item.model, serialNumber: item.serialNumber,
@@ -151,7 +166,8 @@ struct CertificateIssuing: Sendable {
             performedBy: .init(name: facts.performer, role: "Performed by (technician)"),
             reviewedBy: .init(name: facts.reviewer, role: "Reviewed by"),
             signedBy: .init(name: signer.name, role: "Approved and signed by (authorised signatory)"),
-            statements: Self.statements, verifyURL: "\(dependencies.publicBaseURL)/v1/certificates/verify"
+            statements: Self.statements, verifyURL: "\(dependencies.publicBaseURL)/v1/certificates/verify",
+            language: language.rawValue, statementsZh: language == .en ? nil : Self.statementsZh
         )
     }
 
@@ -160,17 +176,26 @@ struct CertificateIssuing: Sendable {
         _ document: CertificateDocument, baseNumber: String, supersedes: UUID?, job: Job, signer: StaffPrincipal, key: SigningKey,
         on connection: PostgresConnection
     ) async throws -> Certificate {
+        // The documents print the content digest (they cannot carry their own); the signed content adds their digests.
+        var document = upgraded(document)
+        document.contentDigest = nil
+        document.documents = nil
+        document.contentDigest = SHA256.hash(data: try document.canonicalJSON()).hex
+        let rendered = try CertificateRenderer(renderer: dependencies.renderer).renderAll(document)
+        document.documents = .init(
+            html: SHA256.hash(data: Data(rendered.html.utf8)).hex, text: SHA256.hash(data: Data(rendered.text.utf8)).hex,
+            dcc: SHA256.hash(data: Data(rendered.dcc.utf8)).hex
+        )
         let canonical = try document.canonicalJSON()
         let digest = SHA256.hash(data: canonical).hex
         let signature = try key.sign(digestHex: digest)
-        let rendered = try CertificateRenderer(renderer: dependencies.renderer).render(document, digest: digest)
         let rows = try await connection.query(
             """
             INSERT INTO certificates (number, base_number, revision, supersedes, job_id, item_id, order_id, customer_id, document_kind, document,
-                                      canonical, digest, signature, html, plain_text, issued_by, amendment_reason)
+                                      canonical, digest, signature, html, plain_text, dcc, issued_by, amendment_reason)
             VALUES (\(document.number), \(baseNumber), \(document.revision), \(supersedes), \(job.id), \(job.itemId), \(job.orderId), \(job.customerId),
                     \(document.documentKind), \(try JSONValue(encoding: document)), \(String(decoding: canonical, as: UTF8.self)), \(digest), \(signature),
-                    \(rendered.html), \(rendered.text), \(signer.id), \(document.amendmentReason))
+                    \(rendered.html), \(rendered.text), \(rendered.dcc), \(signer.id), \(document.amendmentReason))
             RETURNING id, issued_at
             """,
             logger: logger
@@ -179,10 +204,21 @@ struct CertificateIssuing: Sendable {
             return Certificate(
                 id: id, number: document.number, revision: document.revision, status: "issued", supersedes: supersedes, supersededBy: nil,
                 jobId: job.id, itemId: job.itemId, orderId: job.orderId, customerId: job.customerId, documentKind: document.documentKind,
-                issuedAt: issuedAt, document: document, digest: digest, signature: signature
+                issuedAt: issuedAt, document: document, digest: digest, signature: signature, documents: document.documents
             )
         }
         throw Problem.conflict("The certificate was not stored.")
+    }
+
+    /// An amendment of a certificate signed before schema 2 is a new document: it gets schema 2, in English (the
+    /// language the original was issued in) with the lab's country.
+    func upgraded(_ document: CertificateDocument) -> CertificateDocument {
+        guard document.schema != Self.schema else { return document }
+        var document = document
+        document.schema = Self.schema
+        document.language = document.language ?? DocumentLanguage.en.rawValue
+        document.laboratory.countryCode = document.laboratory.countryCode ?? dependencies.laboratoryCountry
+        return document
     }
 
     static func adding(months: Int, to day: String) -> String? {

@@ -17,6 +17,8 @@ public struct CertificateStore: Sendable {
         public var certificate: Certificate
         public var html: String
         public var text: String
+        /// The Digital Calibration Certificate (XML); nil for certificates signed before DCC export.
+        public var dcc: String?
     }
 
     public func find(id: UUID, scope: UUID?) async throws -> Stored {
@@ -72,13 +74,17 @@ public struct CertificateStore: Sendable {
     public func verify(number: String, digest: String) async throws -> Verification {
         let rows = try await database.client.query(
             """
-            SELECT c.digest, c.issued_at, n.number FROM certificates c LEFT JOIN certificates n ON n.supersedes = c.id WHERE c.number = \(number)
+            SELECT c.digest, c.document->>'contentDigest', c.document->'documents'->>'html', c.document->'documents'->>'text',
+                   c.document->'documents'->>'dcc', c.issued_at, n.number
+            FROM certificates c LEFT JOIN certificates n ON n.supersedes = c.id WHERE c.number = \(number)
             """,
             logger: database.logger
         )
-        for try await (stored, issuedAt, newer) in rows.decode((String, Date, String?).self) {
+        for try await (stored, content, html, text, dcc, issuedAt, newer) in rows.decode((String, String?, String?, String?, String?, Date, String?).self) {
+            // The signed digest, or (schema 2) the content digest printed on the pages or the digest of any rendered document.
+            let accepted = [stored, content, html, text, dcc].compactMap { $0?.lowercased() }
             // A wrong digest learns nothing more about the certificate than that the number exists.
-            guard stored.lowercased() == digest.lowercased() else { return Verification(status: .mismatch, number: number) }
+            guard accepted.contains(digest.lowercased()) else { return Verification(status: .mismatch, number: number) }
             return Verification(status: newer == nil ? .valid : .superseded, number: number, issuedAt: issuedAt, supersededBy: newer)
         }
         return Verification(status: .unknown, number: number)
@@ -145,7 +151,7 @@ public struct CertificateStore: Sendable {
         let rows = try await connection.query(
             """
             SELECT c.id, c.number, c.revision, c.supersedes, n.id, c.job_id, c.item_id, c.order_id, c.customer_id, c.document_kind, c.issued_at,
-                   c.document, c.digest, c.signature, c.html, c.plain_text
+                   c.document, c.digest, c.signature, c.html, c.plain_text, c.dcc
             FROM certificates c LEFT JOIN certificates n ON n.supersedes = c.id
             WHERE (\(id)::uuid IS NULL OR c.id = \(id)) AND (\(seqs)::bigint[] IS NULL OR c.seq = ANY(\(seqs)))
             ORDER BY c.seq
@@ -154,15 +160,15 @@ public struct CertificateStore: Sendable {
         )
         var found: [Stored] = []
         for try await row in rows.decode(
-            (UUID, String, Int, UUID?, UUID?, UUID, UUID, UUID, UUID, String, Date, JSONValue, String, String, String, String).self
+            (UUID, String, Int, UUID?, UUID?, UUID, UUID, UUID, UUID, String, Date, JSONValue, String, String, String, String, String?).self
         ) {
             let document = try JSONDecoder().decode(CertificateDocument.self, from: JSONValue.encoder.encode(row.11))
             let certificate = Certificate(
                 id: row.0, number: row.1, revision: row.2, status: row.4 == nil ? "issued" : "superseded", supersedes: row.3, supersededBy: row.4,
                 jobId: row.5, itemId: row.6, orderId: row.7, customerId: row.8, documentKind: row.9, issuedAt: row.10, document: document,
-                digest: row.12, signature: row.13
+                digest: row.12, signature: row.13, documents: document.documents
             )
-            found.append(Stored(certificate: certificate, html: row.14, text: row.15))
+            found.append(Stored(certificate: certificate, html: row.14, text: row.15, dcc: row.16))
         }
         return found
     }

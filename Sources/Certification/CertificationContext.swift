@@ -33,12 +33,16 @@ public struct CertificationDependencies: Sendable {
     public var signingKey: SigningKey?
     public var laboratory: (name: String, address: String, accreditation: String)
     public var publicBaseURL: String
+    /// The lab's country (ISO 3166-1 alpha-2), which the DCC states.
+    public var laboratoryCountry: String
 
     public init(
         database: Database, jobs: JobQueue, equipment: EquipmentStore, facts: CertificationFacts,
         receipt: @escaping @Sendable (UUID, PostgresConnection) async throws -> ReceiptFacts?,
-        renderer: ReportRenderer, signingKey: SigningKey?, laboratory: (name: String, address: String, accreditation: String), publicBaseURL: String
+        renderer: ReportRenderer, signingKey: SigningKey?, laboratory: (name: String, address: String, accreditation: String), publicBaseURL: String,
+        laboratoryCountry: String = "CN"
     ) {
+        self.laboratoryCountry = laboratoryCountry
         self.database = database
         self.jobs = jobs
         self.equipment = equipment

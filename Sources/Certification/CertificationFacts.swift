@@ -72,10 +72,16 @@ public struct CertificationFacts: Sendable {
     public struct Customer: Sendable {
         public var name: String
         public var address: String
+        /// The contact e-mail the DCC names (the billing e-mail on record).
+        public var email: String?
+        /// `en`, `zh-Hans` or `bilingual`: the language its certificates are issued in.
+        public var documentLanguage: String
 
-        public init(name: String, address: String) {
+        public init(name: String, address: String, email: String? = nil, documentLanguage: String = "en") {
             self.name = name
             self.address = address
+            self.email = email
+            self.documentLanguage = documentLanguage
         }
     }
 

@@ -17,6 +17,7 @@ struct CertificatePages {
         group.get("certificates/{id}", use: show)
         group.get("certificates/{id}/document.html", use: html)
         group.get("certificates/{id}/document.txt", use: text)
+        group.get("certificates/{id}/document.dcc.xml", use: dcc)
         group.post("certificates/{id}/amend", use: amend)
     }
 
@@ -89,6 +90,8 @@ struct CertificatePages {
         var statusText: String
         var superseded: Bool
         var verifyHref: String
+        /// Certificates signed since DCC export have a Digital Calibration Certificate to download.
+        var hasDCC: Bool
         var canAmend: Bool
         var reason: FormField
         var manufacturer: FormField
@@ -150,7 +153,7 @@ struct CertificatePages {
         let model = ShowModel(
             id: id.uuidString.lowercased(), number: certificate.number, facts: facts, results: results,
             statusText: display.status("certificate", certificate.status), superseded: certificate.supersededBy != nil,
-            verifyHref: "/v1/certificates/verify?number=\(number)&digest=\(certificate.digest)",
+            verifyHref: "/v1/certificates/verify?number=\(number)&digest=\(certificate.digest)", hasDCC: certificate.documents != nil,
             canAmend: context.has(.signatory) && certificate.supersededBy == nil, reason: reason,
             manufacturer: field("instrument.manufacturer", "certificates.manufacturer"), model: field("instrument.model", "certificates.model"),
             serialNumber: field("instrument.serialNumber", "certificates.serialNumber"), assetTag: field("instrument.assetTag", "certificates.assetTag"),
@@ -165,6 +168,16 @@ struct CertificatePages {
 
     func text(_ request: Request, context: ConsoleContext) async throws -> Response {
         DocumentFormat.text.response(try await services.certificates.find(id: try context.uuid(), scope: nil).text)
+    }
+
+    /// The stored DCC, as the API serves it; 404 page for a certificate signed before DCC export.
+    func dcc(_ request: Request, context: ConsoleContext) async throws -> Response {
+        let stored = try await services.certificates.find(id: try context.uuid(), scope: nil)
+        guard let dcc = stored.dcc else { throw WebError.notFound }
+        return DocumentFormat.document(
+            dcc, contentType: "\(DCCRenderer.mediaType); charset=utf-8",
+            headers: [.contentDisposition: "attachment; filename=\"\(stored.certificate.number).dcc.xml\""]
+        )
     }
 
     func amend(_ request: Request, context: ConsoleContext) async throws -> Response {

@@ -20,6 +20,7 @@ struct EquipmentPages {
         group.post("equipment", use: register)
         group.get("equipment/{id}", use: show)
         group.post("equipment/{id}/calibrations", use: recordCalibration)
+        group.get("equipment/{id}/calibrations/{calibrationId}/dcc", use: calibrationDCC)
         group.post("equipment/{id}/status", use: changeStatus)
         group.post("equipment/{id}/bookings", use: book)
         group.post("equipment/{id}/bookings/{booking}/cancel", use: cancelBooking)
@@ -78,6 +79,8 @@ struct EquipmentPages {
         var dueOn: String
         var traceability: String
         var inForce: Bool
+        /// The provider's DCC, when the calibration was imported from one.
+        var dccHref: String?
     }
 
     struct BookingBlock {
@@ -323,7 +326,8 @@ struct EquipmentPages {
         let calibrations = (equipment.calibrations ?? []).map {
             CalibrationRow(
                 certificateNumber: $0.certificateNumber, calibratedBy: $0.calibratedBy, calibratedOn: $0.calibratedOn, dueOn: $0.dueOn,
-                traceability: $0.traceability, inForce: $0.id == inForce
+                traceability: $0.traceability, inForce: $0.id == inForce,
+                dccHref: $0.dccSha256 == nil ? nil : "/console/equipment/\(equipment.id.uuidString.lowercased())/calibrations/\($0.id.uuidString.lowercased())/dcc"
             )
         }
 
@@ -560,5 +564,14 @@ struct EquipmentPages {
         guard text.wholeMatch(of: pattern) != nil else { return nil }
         let stamp = text.count == 16 ? text + ":00Z" : text + "Z"
         return DateFormats.parseTimestamp(stamp) == nil ? nil : stamp
+    }
+
+    /// The DCC a calibration was imported from, byte for byte; 404 page when it was entered by hand.
+    func calibrationDCC(_ request: Request, context: ConsoleContext) async throws -> Response {
+        let id = try context.uuid()
+        guard let calibrationId = try? context.parameters.require("calibrationId", as: UUID.self),
+              let dcc = try await services.equipment.calibrationDCC(equipmentId: id, calibrationId: calibrationId)
+        else { throw WebError.notFound }
+        return DocumentFormat.document(dcc, contentType: "application/vnd.ptb.dcc+xml; charset=utf-8")
     }
 }

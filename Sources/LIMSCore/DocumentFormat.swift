@@ -25,7 +25,7 @@ public enum DocumentFormat: String, Sendable, CaseIterable {
         return best?.format
     }
 
-    static func format(for mediaRange: String) -> DocumentFormat? {
+    public static func format(for mediaRange: String) -> DocumentFormat? {
         switch mediaRange {
         case "application/json", "application/*", "*/*", "application/problem+json": .json
         case "text/html", "text/*": .html

@@ -118,6 +118,14 @@ public struct DemoLab: Sendable {
                 ])),
                 serviceExists: modules.serviceExists, audit: system
             )
+            if item.tag == "REF-H-001" {
+                // This standard's calibration comes as its provider's Digital Calibration Certificate, imported as is.
+                _ = try await modules.equipment.importCalibration(
+                    equipmentId: created.id, dcc: Data(Self.providerDCC(number: "NIM-\(item.tag)-2026", serial: "\(item.tag)-SN", on: day(item.due - 365)).utf8),
+                    dueOn: day(item.due), asFound: "in_tolerance", audit: system
+                )
+                continue
+            }
             _ = try await modules.equipment.recordCalibration(
                 equipmentId: created.id,
                 try decode(.object([
@@ -140,6 +148,10 @@ public struct DemoLab: Sendable {
                       taxRateBasisPoints: 600, paymentTermsDays: 30),
                 audit: system
             )
+            if code == "HZPUMP" {
+                // Hangzhou takes its certificates, notices and invoices in Chinese with English beside it.
+                _ = try await modules.customers.update(id: customer.id, .init(documentLanguage: "bilingual"), audit: system)
+            }
             let key = try await modules.apiKeys.issue(customerId: customer.id, label: "demo", audit: system)
             customers.append(customer.id)
             lines.append("  \(name): \(key.key)")
@@ -225,12 +237,73 @@ public struct DemoLab: Sendable {
         )
         lines += [
             "", "Orders: one submitted, one rejected, one accepted awaiting its instruments, one in progress (expedited: its pressure gauge",
-            "awaits review, its balance waits in the queue), and \(completed.number) completed with certificate \(certificate.number) and its invoice.",
+            "awaits review, its balance waits in the queue), and \(completed.number) completed with certificate \(certificate.number) and its invoice",
+            "(HTML, text and DCC: GET /v1/certificates/{id}?format=dcc). Hangzhou Pump & Valve Works takes bilingual documents (中英文对照);",
+            "REF-H-001's calibration was imported from its provider's Digital Calibration Certificate.",
             "", "Staff console: http://\(configuration.host):\(configuration.port)/console (sign in with a staff email above and the password).",
             "Customer portal: http://\(configuration.host):\(configuration.port)/portal (sign in with a customer portal email above and the password).",
             "", "Try: curl -H 'Authorization: Bearer <key>' http://\(configuration.host):\(configuration.port)/v1/orders",
         ]
         return lines.joined(separator: "\n")
+    }
+
+    /// A provider's DCC (PTB schema 3.1.2) for the demo thermometer standard, as a national institute might send it.
+    static func providerDCC(number: String, serial: String, on day: String) -> String {
+        """
+        <?xml version="1.0" encoding="UTF-8"?>
+        <dcc:digitalCalibrationCertificate xmlns:dcc="https://ptb.de/dcc" xmlns:si="https://ptb.de/si" schemaVersion="3.1.2">
+          <dcc:administrativeData>
+            <dcc:dccSoftware><dcc:software><dcc:name><dcc:content>NIM DCC service</dcc:content></dcc:name><dcc:release>1.0</dcc:release></dcc:software></dcc:dccSoftware>
+            <dcc:coreData>
+              <dcc:countryCodeISO3166_1>CN</dcc:countryCodeISO3166_1>
+              <dcc:usedLangCodeISO639_1>en</dcc:usedLangCodeISO639_1>
+              <dcc:mandatoryLangCodeISO639_1>en</dcc:mandatoryLangCodeISO639_1>
+              <dcc:uniqueIdentifier>\(number)</dcc:uniqueIdentifier>
+              <dcc:beginPerformanceDate>\(day)</dcc:beginPerformanceDate>
+              <dcc:endPerformanceDate>\(day)</dcc:endPerformanceDate>
+              <dcc:performanceLocation>laboratory</dcc:performanceLocation>
+            </dcc:coreData>
+            <dcc:items><dcc:item>
+              <dcc:name><dcc:content lang="en">Standard platinum resistance thermometer</dcc:content></dcc:name>
+              <dcc:manufacturer><dcc:name><dcc:content>Fluke</dcc:content></dcc:name></dcc:manufacturer>
+              <dcc:model>5615</dcc:model>
+              <dcc:identifications><dcc:identification><dcc:issuer>manufacturer</dcc:issuer><dcc:value>\(serial)</dcc:value></dcc:identification></dcc:identifications>
+            </dcc:item></dcc:items>
+            <dcc:calibrationLaboratory>
+              <dcc:contact>
+                <dcc:name><dcc:content>National Institute of Metrology, China</dcc:content></dcc:name>
+                <dcc:eMail>dcc@nim.example</dcc:eMail>
+                <dcc:location><dcc:city>Beijing</dcc:city><dcc:countryCode>CN</dcc:countryCode></dcc:location>
+              </dcc:contact>
+            </dcc:calibrationLaboratory>
+            <dcc:respPersons><dcc:respPerson><dcc:person><dcc:name><dcc:content>Li Ming</dcc:content></dcc:name></dcc:person><dcc:mainSigner>true</dcc:mainSigner></dcc:respPerson></dcc:respPersons>
+            <dcc:customer>
+              <dcc:name><dcc:content>Calibra Metrology Test Centre</dcc:content></dcc:name>
+              <dcc:eMail>lab@calibra.example</dcc:eMail>
+              <dcc:location><dcc:city>Hangzhou</dcc:city></dcc:location>
+            </dcc:customer>
+            <dcc:statements>
+              <dcc:statement refType="basic_traceability">
+                <dcc:traceable>true</dcc:traceable>
+                <dcc:declaration><dcc:content lang="en">Traceable to the national primary standards of China (NIM) and thereby to the SI</dcc:content></dcc:declaration>
+              </dcc:statement>
+            </dcc:statements>
+          </dcc:administrativeData>
+          <dcc:measurementResults>
+            <dcc:measurementResult>
+              <dcc:name><dcc:content>Resistance at the fixed points of ITS-90</dcc:content></dcc:name>
+              <dcc:results>
+                <dcc:result>
+                  <dcc:name><dcc:content>Triple point of water</dcc:content></dcc:name>
+                  <dcc:data><dcc:quantity><si:real><si:value>25.54981</si:value><si:unit>\\ohm</si:unit>
+                    <si:expandedUnc><si:uncertainty>0.00004</si:uncertainty><si:coverageFactor>2</si:coverageFactor><si:coverageProbability>0.95</si:coverageProbability></si:expandedUnc>
+                  </si:real></dcc:quantity></dcc:data>
+                </dcc:result>
+              </dcc:results>
+            </dcc:measurementResult>
+          </dcc:measurementResults>
+        </dcc:digitalCalibrationCertificate>
+        """
     }
 
     func decode<T: Decodable>(_ value: JSONValue) throws -> T {

@@ -19,7 +19,7 @@ public enum ModuleWiring {
             guard let customer = try await customers.find(id: id, on: connection) else { return nil }
             return BillingCustomer(
                 id: customer.id, code: customer.code, name: customer.name, address: customer.address, taxId: customer.taxId,
-                paymentTermsDays: customer.paymentTermsDays
+                paymentTermsDays: customer.paymentTermsDays, documentLanguage: customer.documentLanguage
             )
         }
     }
@@ -27,6 +27,11 @@ public enum ModuleWiring {
     /// Sample tracking's view of a customer: its name, printed on labels.
     public static func sampleCustomerName(_ customers: CustomerStore) -> SampleStore.CustomerName {
         { id, connection in try await customers.find(id: id, on: connection)?.name }
+    }
+
+    /// Sample tracking's view of a customer's document language, for labels.
+    public static func sampleCustomerLanguage(_ customers: CustomerStore) -> SampleStore.CustomerLanguage {
+        { id, connection in try await customers.find(id: id, on: connection)?.documentLanguage }
     }
 
     /// Certification's view of a received item: what sample tracking recorded at receipt, with nothing filled in.
@@ -62,7 +67,9 @@ public enum ModuleWiring {
                 )
             },
             customer: { id, connection in
-                try await customers.find(id: id, on: connection).map { .init(name: $0.name, address: $0.address) }
+                try await customers.find(id: id, on: connection).map {
+                    .init(name: $0.name, address: $0.address, email: $0.billingEmail, documentLanguage: $0.documentLanguage)
+                }
             },
             staffName: { id, connection in try await staff.find(id: id, on: connection)?.name },
             isAuthorized: { userId, serviceCode, activity, connection in

@@ -81,6 +81,7 @@ struct Modules {
         // rejection hold and withdraw it, all in the sample transaction.
         self.samples = SampleStore(
             database: database, orders: orders, customerName: ModuleWiring.sampleCustomerName(customers),
+            customerLanguage: ModuleWiring.sampleCustomerLanguage(customers),
             onReceived: { [jobs, catalogue] connection, item, audit in
                 guard let service = try await catalogue.service(code: item.serviceCode, on: connection) else { throw Problem.notFound("Service") }
                 _ = try await jobs.enqueue(

@@ -4,6 +4,8 @@ public enum PlainText {
     /// the text's own line breaks.
     public static func wrap(_ text: String, width: Int) -> [String] {
         precondition(width > 0, "width must be positive")
+        // Text with wide characters wraps by display columns; plain text keeps the character rule it always had.
+        if width > 1, text.unicodeScalars.contains(where: { DisplayWidth.width(of: $0) != 1 }) { return DisplayWidth.wrap(text, columns: width) }
         var lines: [String] = []
         for paragraph in text.split(separator: "\n", omittingEmptySubsequences: false) {
             var current = ""
@@ -28,13 +30,15 @@ public enum PlainText {
         return lines
     }
 
-    /// `text` padded with spaces on the right to `width` characters (longer text is left as it is).
+    /// `text` padded with spaces on the right to `width` display columns (East Asian wide characters count two) (longer text is left as it is).
     public static func padRight(_ text: String, _ width: Int) -> String {
-        text.count >= width ? text : text + String(repeating: " ", count: width - text.count)
+        let columns = DisplayWidth.of(text)
+        return columns >= width ? text : text + String(repeating: " ", count: width - columns)
     }
 
-    /// `text` padded with spaces on the left to `width` characters (longer text is left as it is).
+    /// `text` padded with spaces on the left to `width` display columns (longer text is left as it is).
     public static func padLeft(_ text: String, _ width: Int) -> String {
-        text.count >= width ? text : String(repeating: " ", count: width - text.count) + text
+        let columns = DisplayWidth.of(text)
+        return columns >= width ? text : String(repeating: " ", count: width - columns) + text
     }
 }

@@ -1,14 +1,18 @@
 import Foundation
+import Reports
 
 /// The printable label of a received instrument: a self-contained HTML page sized for a 62 mm × 29 mm
 /// die-cut label, with the lab number as a Code 128 barcode in inline SVG. No scripts, no external assets.
 public struct ItemLabel: Sendable {
     public var item: SampleItem
     public var customerName: String
+    /// The customer's document language: the label's fixed text comes from the document catalogue.
+    public var language: DocumentLanguage
 
-    public init(item: SampleItem, customerName: String) {
+    public init(item: SampleItem, customerName: String, language: DocumentLanguage = .en) {
         self.item = item
         self.customerName = customerName
+        self.language = language
     }
 
     /// The HTML page; `nil` before receipt (there is no lab number to print yet).
@@ -17,7 +21,7 @@ public struct ItemLabel: Sendable {
         let instrument = [item.instrument.manufacturer, item.instrument.model].joined(separator: " ")
         return """
             <!DOCTYPE html>
-            <html lang="en">
+            <html lang="\(language.htmlLang)">
             <head>
             <meta charset="utf-8">
             <title>\(HTML.escape(number))</title>
@@ -38,7 +42,7 @@ public struct ItemLabel: Sendable {
             <div class="number">\(HTML.escape(number))</div>
             <div class="line customer">\(HTML.escape(customerName))</div>
             <div class="line">\(HTML.escape(item.orderNumber)) · \(HTML.escape(item.serviceCode))</div>
-            <div class="line">\(HTML.escape(instrument)) · s/n \(HTML.escape(item.instrument.serialNumber))</div>
+            <div class="line">\(HTML.escape(instrument)) · \(HTML.escape(DocumentText.text("label.serial", language))) \(HTML.escape(item.instrument.serialNumber))</div>
             </div>
             </body>
             </html>

@@ -3,6 +3,7 @@ import LIMSCore
 import Logging
 import Orders
 import PostgresNIO
+import Reports
 
 /// Sample tracking: receipt with lab numbers, moves, holds, rejection and return, and the chain of custody.
 /// Owns `item_receipts` and `custody_events`; changes an item's status only through ``OrderStore/transitionItem``.
@@ -18,16 +19,20 @@ public struct SampleStore: Sendable {
     public typealias RejectedHook = @Sendable (PostgresConnection, UUID, String, AuditContext) async throws -> Void
     /// A customer's name by id (Accounts owns customers), for labels; `nil` when unknown.
     public typealias CustomerName = @Sendable (UUID, PostgresConnection) async throws -> String?
+    /// A customer's `documentLanguage` (`en`, `zh-Hans`, `bilingual`), the language of its labels; `nil` when unknown.
+    public typealias CustomerLanguage = @Sendable (UUID, PostgresConnection) async throws -> String?
 
     let database: Database
     let orders: OrderStore
     let customerName: CustomerName
+    let customerLanguage: CustomerLanguage
     let onReceived: ReceivedHook
     let onHeld: HeldHook
     let onRejected: RejectedHook
 
     public init(
         database: Database, orders: OrderStore, customerName: @escaping CustomerName,
+        customerLanguage: @escaping CustomerLanguage = { _, _ in nil },
         onReceived: @escaping ReceivedHook = { _, _, _ in },
         onHeld: @escaping HeldHook = { _, _, _, _ in },
         onRejected: @escaping RejectedHook = { _, _, _, _ in }
@@ -35,6 +40,7 @@ public struct SampleStore: Sendable {
         self.database = database
         self.orders = orders
         self.customerName = customerName
+        self.customerLanguage = customerLanguage
         self.onReceived = onReceived
         self.onHeld = onHeld
         self.onRejected = onRejected
@@ -330,7 +336,9 @@ public struct SampleStore: Sendable {
         try await database.connection { connection in
             guard let item = try await item(id: itemId, on: connection) else { throw Problem.notFound("Item") }
             let customer = try await customerName(item.customerId, connection)
-            guard let html = ItemLabel(item: item, customerName: customer ?? "").html else {
+            // Labels are printed when asked for, in the customer's language at that moment.
+            let language = try await customerLanguage(item.customerId, connection).flatMap(DocumentLanguage.init(rawValue:)) ?? .en
+            guard let html = ItemLabel(item: item, customerName: customer ?? "", language: language).html else {
                 throw Problem.illegalTransition("item", from: item.status.rawValue, action: "print a label for")
             }
             return html

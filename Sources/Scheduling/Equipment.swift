@@ -20,6 +20,8 @@ public struct EquipmentCalibration: Codable, Sendable, Equatable {
     public var dueOn: String
     public var traceability: String
     public var recordedAt: Date
+    /// SHA-256 (hex) of the provider's DCC when the record was imported from one (`GET …/calibrations/{id}/dcc`).
+    public var dccSha256: String?
 }
 
 /// A reference standard or instrument the lab measures with.

@@ -24,6 +24,7 @@ public struct EquipmentController: Sendable {
         group.get("equipment", use: list)
         group.get("equipment/{id}", use: show)
         group.post("equipment/{id}/calibrations", use: recordCalibration)
+        group.get("equipment/{id}/calibrations/{calibrationId}/dcc", use: calibrationDCC)
         group.post("equipment/{id}/status", use: changeStatus)
     }
 
@@ -58,9 +59,30 @@ public struct EquipmentController: Sendable {
     func recordCalibration(_ request: Request, context: AuthenticatedContext) async throws -> EditedResponse<EquipmentCalibration> {
         _ = try context.principal.requireStaff(anyOf: SchedulingAccess.manageEquipment)
         let id = try context.parameters.require("id", as: UUID.self)
+        if request.headers[.contentType]?.lowercased().hasPrefix(Self.dccMediaType) == true {
+            var request = request
+            let body = try await request.collectBody(upTo: context.maxUploadSize)
+            let calibration = try await equipment.importCalibration(
+                equipmentId: id, dcc: Data(body.readableBytesView), dueOn: request.query["dueOn"], asFound: request.query["asFound"], audit: context.audit
+            )
+            return EditedResponse(status: .created, response: calibration)
+        }
         let input = try await request.decode(as: EquipmentStore.NewCalibration.self, context: context)
         let calibration = try await equipment.recordCalibration(equipmentId: id, input, audit: context.audit)
         return EditedResponse(status: .created, response: calibration)
+    }
+
+    static let dccMediaType = "application/vnd.ptb.dcc+xml"
+
+    /// The provider's DCC an imported calibration keeps, byte for byte; 404 when the record was entered by hand.
+    func calibrationDCC(_ request: Request, context: AuthenticatedContext) async throws -> Response {
+        _ = try context.principal.requireStaff()
+        let id = try context.parameters.require("id", as: UUID.self)
+        let calibrationId = try context.parameters.require("calibrationId", as: UUID.self)
+        guard let dcc = try await equipment.calibrationDCC(equipmentId: id, calibrationId: calibrationId) else {
+            throw Problem.notFound("DCC of that calibration")
+        }
+        return DocumentFormat.document(dcc, contentType: "\(Self.dccMediaType); charset=utf-8")
     }
 
     func changeStatus(_ request: Request, context: AuthenticatedContext) async throws -> Equipment {

@@ -33,6 +33,14 @@ public struct EquipmentStore: Sendable {
         public var calibratedOn: String?
         public var dueOn: String?
         public var traceability: String?
+
+        public init(certificateNumber: String?, calibratedBy: String?, calibratedOn: String?, dueOn: String?, traceability: String?) {
+            self.certificateNumber = certificateNumber
+            self.calibratedBy = calibratedBy
+            self.calibratedOn = calibratedOn
+            self.dueOn = dueOn
+            self.traceability = traceability
+        }
     }
 
     /// Registers equipment (in service, not yet calibrated, so not yet usable). 409 for an asset tag in use.
@@ -84,7 +92,9 @@ public struct EquipmentStore: Sendable {
     }
 
     /// Records a calibration certificate of the equipment. `dueOn` must come after `calibratedOn`; retired equipment is 409.
-    public func recordCalibration(equipmentId: UUID, _ input: NewCalibration, audit: AuditContext) async throws -> EquipmentCalibration {
+    public func recordCalibration(
+        equipmentId: UUID, _ input: NewCalibration, dcc: String? = nil, audit: AuditContext
+    ) async throws -> EquipmentCalibration {
         var validator = Validator()
         let certificate = validator.requireText(input.certificateNumber, "certificateNumber", maxLength: 100)
         let calibratedBy = validator.requireText(input.calibratedBy, "calibratedBy", maxLength: 200)
@@ -104,8 +114,10 @@ public struct EquipmentStore: Sendable {
             if status == .retired { throw Problem.illegalTransition("equipment", from: status.rawValue, action: "record a calibration of") }
             let rows = try await connection.query(
                 """
-                INSERT INTO equipment_calibrations (equipment_id, certificate_number, calibrated_by, calibrated_on, due_on, traceability, recorded_by)
-                VALUES (\(equipmentId), \(certificate), \(calibratedBy), \(calibratedOn)::date, \(dueOn)::date, \(traceability), \(audit.actor.id))
+                INSERT INTO equipment_calibrations (equipment_id, certificate_number, calibrated_by, calibrated_on, due_on, traceability, recorded_by,
+                                                    dcc, dcc_sha256)
+                VALUES (\(equipmentId), \(certificate), \(calibratedBy), \(calibratedOn)::date, \(dueOn)::date, \(traceability), \(audit.actor.id),
+                        \(dcc), encode(sha256(convert_to(\(dcc)::text, 'UTF8')), 'hex'))
                 RETURNING \(unescaped: Self.calibrationColumns)
                 """,
                 logger: logger
@@ -246,7 +258,7 @@ public struct EquipmentStore: Sendable {
         """
 
     static let calibrationColumns =
-        "id, equipment_id, certificate_number, calibrated_by, calibrated_on::text, due_on::text, traceability, recorded_at"
+        "id, equipment_id, certificate_number, calibrated_by, calibrated_on::text, due_on::text, traceability, recorded_at, dcc_sha256"
 
     /// Equipment rows of `columns` followed by one bigint position.
     static func decode(_ rows: PostgresRowSequence) async throws -> [(Equipment, Int64)] {
@@ -263,7 +275,7 @@ public struct EquipmentStore: Sendable {
             {
                 latest = EquipmentCalibration(
                     id: calibrationId, equipmentId: row.0, certificateNumber: certificate, calibratedBy: by, calibratedOn: on, dueOn: due,
-                    traceability: traceability, recordedAt: recordedAt
+                    traceability: traceability, recordedAt: recordedAt, dccSha256: nil
                 )
             }
             let equipment = Equipment(
@@ -279,11 +291,11 @@ public struct EquipmentStore: Sendable {
 
     static func decodeCalibrations(_ rows: PostgresRowSequence) async throws -> [EquipmentCalibration] {
         var found: [EquipmentCalibration] = []
-        for try await row in rows.decode((UUID, UUID, String, String, String, String, String, Date).self) {
+        for try await row in rows.decode((UUID, UUID, String, String, String, String, String, Date, String?).self) {
             found.append(
                 EquipmentCalibration(
                     id: row.0, equipmentId: row.1, certificateNumber: row.2, calibratedBy: row.3, calibratedOn: row.4, dueOn: row.5,
-                    traceability: row.6, recordedAt: row.7
+                    traceability: row.6, recordedAt: row.7, dccSha256: row.8
                 )
             )
         }

@@ -14,7 +14,7 @@ struct ImportGraphTests {
         "Accounts": ["LIMSCore"],
         "Instruments": ["LIMSCore", "Accounts"],
         "Orders": ["LIMSCore", "Accounts", "Instruments"],
-        "Samples": ["LIMSCore", "Orders"],
+        "Samples": ["LIMSCore", "Orders", "Reports"],
         "Scheduling": ["LIMSCore"],
         "Billing": ["LIMSCore", "Orders", "Reports"],
         "Certification": ["LIMSCore", "Scheduling", "Uncertainty", "Reports"],
