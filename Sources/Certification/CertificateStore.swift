@@ -52,7 +52,7 @@ public struct CertificateStore: Sendable {
     }
 
     public enum VerificationStatus: String, Codable, Sendable {
-        case valid, superseded, unknown, mismatch
+        case valid, superseded, withdrawn, unknown, mismatch
     }
 
     /// `issuedAt` and `supersededBy` only when the digest matched; absent for `mismatch` and `unknown`.
@@ -76,15 +76,20 @@ public struct CertificateStore: Sendable {
             """
             SELECT c.digest, c.document->>'contentDigest', c.document->'documents'->>'html', c.document->'documents'->>'text',
                    c.document->'documents'->>'dcc', c.issued_at, n.number
-            FROM certificates c LEFT JOIN certificates n ON n.supersedes = c.id WHERE c.number = \(number)
+                   , w.certificate_id IS NOT NULL
+            FROM certificates c LEFT JOIN certificates n ON n.supersedes = c.id LEFT JOIN certificate_withdrawals w ON w.certificate_id = c.id
+            WHERE c.number = \(number)
             """,
             logger: database.logger
         )
-        for try await (stored, content, html, text, dcc, issuedAt, newer) in rows.decode((String, String?, String?, String?, String?, Date, String?).self) {
+        for try await (stored, content, html, text, dcc, issuedAt, newer, withdrawn) in rows.decode(
+            (String, String?, String?, String?, String?, Date, String?, Bool).self
+        ) {
             // The signed digest, or (schema 2) the content digest printed on the pages or the digest of any rendered document.
             let accepted = [stored, content, html, text, dcc].compactMap { $0?.lowercased() }
             // A wrong digest learns nothing more about the certificate than that the number exists.
             guard accepted.contains(digest.lowercased()) else { return Verification(status: .mismatch, number: number) }
+            if withdrawn { return Verification(status: .withdrawn, number: number, issuedAt: issuedAt) }
             return Verification(status: newer == nil ? .valid : .superseded, number: number, issuedAt: issuedAt, supersededBy: newer)
         }
         return Verification(status: .unknown, number: number)
@@ -152,7 +157,8 @@ public struct CertificateStore: Sendable {
             """
             SELECT c.id, c.number, c.revision, c.supersedes, n.id, c.job_id, c.item_id, c.order_id, c.customer_id, c.document_kind, c.issued_at,
                    c.document, c.digest, c.signature, c.html, c.plain_text, c.dcc
-            FROM certificates c LEFT JOIN certificates n ON n.supersedes = c.id
+                   , w.certificate_id IS NOT NULL
+            FROM certificates c LEFT JOIN certificates n ON n.supersedes = c.id LEFT JOIN certificate_withdrawals w ON w.certificate_id = c.id
             WHERE (\(id)::uuid IS NULL OR c.id = \(id)) AND (\(seqs)::bigint[] IS NULL OR c.seq = ANY(\(seqs)))
             ORDER BY c.seq
             """,
@@ -160,11 +166,13 @@ public struct CertificateStore: Sendable {
         )
         var found: [Stored] = []
         for try await row in rows.decode(
-            (UUID, String, Int, UUID?, UUID?, UUID, UUID, UUID, UUID, String, Date, JSONValue, String, String, String, String, String?).self
+            (UUID, String, Int, UUID?, UUID?, UUID, UUID, UUID, UUID, String, Date, JSONValue, String, String, String, String, String?, Bool).self
         ) {
             let document = try JSONDecoder().decode(CertificateDocument.self, from: JSONValue.encoder.encode(row.11))
+            // Withdrawn (nonconforming work) wins over superseded: a withdrawn revision is never in force.
+            let status = row.17 ? "withdrawn" : row.4 == nil ? "issued" : "superseded"
             let certificate = Certificate(
-                id: row.0, number: row.1, revision: row.2, status: row.4 == nil ? "issued" : "superseded", supersedes: row.3, supersededBy: row.4,
+                id: row.0, number: row.1, revision: row.2, status: status, supersedes: row.3, supersededBy: row.4,
                 jobId: row.5, itemId: row.6, orderId: row.7, customerId: row.8, documentKind: row.9, issuedAt: row.10, document: document,
                 digest: row.12, signature: row.13, documents: document.documents
             )

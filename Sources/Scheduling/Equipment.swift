@@ -22,6 +22,10 @@ public struct EquipmentCalibration: Codable, Sendable, Equatable {
     public var recordedAt: Date
     /// SHA-256 (hex) of the provider's DCC when the record was imported from one (`GET …/calibrations/{id}/dcc`).
     public var dccSha256: String?
+    /// What the provider found before adjustment (`in_tolerance`, `out_of_tolerance`, `not_stated`); absent on the
+    /// latest-calibration summary of a piece of equipment.
+    public var asFound: String?
+    public var asFoundNotes: String?
 }
 
 /// A reference standard or instrument the lab measures with.

@@ -26,7 +26,7 @@ extension EquipmentStore {
         try validator.finish()
         let input = NewCalibration(
             certificateNumber: facts.certificateNumber, calibratedBy: facts.calibratedBy, calibratedOn: facts.calibratedOn, dueOn: dueOn,
-            traceability: facts.traceability
+            traceability: facts.traceability, asFound: asFound
         )
         return try await recordCalibration(equipmentId: equipmentId, input, dcc: text, audit: audit)
     }

@@ -33,13 +33,21 @@ public struct EquipmentStore: Sendable {
         public var calibratedOn: String?
         public var dueOn: String?
         public var traceability: String?
+        /// What the provider found before adjustment: `in_tolerance`, `out_of_tolerance` or `not_stated` (the default).
+        public var asFound: String?
+        public var asFoundNotes: String?
 
-        public init(certificateNumber: String?, calibratedBy: String?, calibratedOn: String?, dueOn: String?, traceability: String?) {
+        public init(
+            certificateNumber: String?, calibratedBy: String?, calibratedOn: String?, dueOn: String?, traceability: String?, asFound: String? = nil,
+            asFoundNotes: String? = nil
+        ) {
             self.certificateNumber = certificateNumber
             self.calibratedBy = calibratedBy
             self.calibratedOn = calibratedOn
             self.dueOn = dueOn
             self.traceability = traceability
+            self.asFound = asFound
+            self.asFoundNotes = asFoundNotes
         }
     }
 
@@ -107,6 +115,9 @@ public struct EquipmentStore: Sendable {
         if let calibratedDay, calibratedDay > Date() { validator.add("calibratedOn", "must not be in the future") }
         if !dueOn.isEmpty, dueDay == nil { validator.add("dueOn", "must be a date YYYY-MM-DD") }
         if let calibratedDay, let dueDay, dueDay <= calibratedDay { validator.add("dueOn", "must be after calibratedOn") }
+        let asFound = input.asFound ?? "not_stated"
+        if !Self.asFoundValues.contains(asFound) { validator.add("asFound", "must be one of \(Self.asFoundValues.joined(separator: ", "))") }
+        if let notes = input.asFoundNotes, notes.count > 2000 { validator.add("asFoundNotes", "must be at most 2000 characters") }
         try validator.finish()
 
         return try await database.transaction { connection in
@@ -115,9 +126,9 @@ public struct EquipmentStore: Sendable {
             let rows = try await connection.query(
                 """
                 INSERT INTO equipment_calibrations (equipment_id, certificate_number, calibrated_by, calibrated_on, due_on, traceability, recorded_by,
-                                                    dcc, dcc_sha256)
+                                                    dcc, dcc_sha256, as_found, as_found_notes)
                 VALUES (\(equipmentId), \(certificate), \(calibratedBy), \(calibratedOn)::date, \(dueOn)::date, \(traceability), \(audit.actor.id),
-                        \(dcc), encode(sha256(convert_to(\(dcc)::text, 'UTF8')), 'hex'))
+                        \(dcc), encode(sha256(convert_to(\(dcc)::text, 'UTF8')), 'hex'), \(asFound), \(input.asFoundNotes))
                 RETURNING \(unescaped: Self.calibrationColumns)
                 """,
                 logger: logger
@@ -258,7 +269,7 @@ public struct EquipmentStore: Sendable {
         """
 
     static let calibrationColumns =
-        "id, equipment_id, certificate_number, calibrated_by, calibrated_on::text, due_on::text, traceability, recorded_at, dcc_sha256"
+        "id, equipment_id, certificate_number, calibrated_by, calibrated_on::text, due_on::text, traceability, recorded_at, dcc_sha256, as_found, as_found_notes"
 
     /// Equipment rows of `columns` followed by one bigint position.
     static func decode(_ rows: PostgresRowSequence) async throws -> [(Equipment, Int64)] {
@@ -275,7 +286,7 @@ public struct EquipmentStore: Sendable {
             {
                 latest = EquipmentCalibration(
                     id: calibrationId, equipmentId: row.0, certificateNumber: certificate, calibratedBy: by, calibratedOn: on, dueOn: due,
-                    traceability: traceability, recordedAt: recordedAt, dccSha256: nil
+                    traceability: traceability, recordedAt: recordedAt, dccSha256: nil, asFound: nil, asFoundNotes: nil
                 )
             }
             let equipment = Equipment(
@@ -291,11 +302,11 @@ public struct EquipmentStore: Sendable {
 
     static func decodeCalibrations(_ rows: PostgresRowSequence) async throws -> [EquipmentCalibration] {
         var found: [EquipmentCalibration] = []
-        for try await row in rows.decode((UUID, UUID, String, String, String, String, String, Date, String?).self) {
+        for try await row in rows.decode((UUID, UUID, String, String, String, String, String, Date, String?, String, String?).self) {
             found.append(
                 EquipmentCalibration(
                     id: row.0, equipmentId: row.1, certificateNumber: row.2, calibratedBy: row.3, calibratedOn: row.4, dueOn: row.5,
-                    traceability: row.6, recordedAt: row.7, dccSha256: row.8
+                    traceability: row.6, recordedAt: row.7, dccSha256: row.8, asFound: row.9, asFoundNotes: row.10
                 )
             )
         }
