@@ -91,7 +91,7 @@ let package = Package(
         .target(
             name: "Console",
             dependencies: [
-                "Web", "LIMSCore", "Accounts", "Instruments", "Orders", "Samples", "Scheduling", "Certification", "Billing", "Uncertainty", hummingbird,
+                "Web", "LIMSCore", "Accounts", "Instruments", "Orders", "Samples", "Scheduling", "Certification", "Billing", "Uncertainty", "Quality", hummingbird,
                 httpTypes,
             ],
             swiftSettings: swiftSettings

@@ -172,12 +172,8 @@ struct CertificatePages {
 
     /// The stored DCC, as the API serves it; 404 page for a certificate signed before DCC export.
     func dcc(_ request: Request, context: ConsoleContext) async throws -> Response {
-        let stored = try await services.certificates.find(id: try context.uuid(), scope: nil)
-        guard let dcc = stored.dcc else { throw WebError.notFound }
-        return DocumentFormat.document(
-            dcc, contentType: "\(DCCRenderer.mediaType); charset=utf-8",
-            headers: [.contentDisposition: "attachment; filename=\"\(stored.certificate.number).dcc.xml\""]
-        )
+        guard let download = try await services.certificates.find(id: try context.uuid(), scope: nil).dccDownload else { throw WebError.notFound }
+        return download
     }
 
     func amend(_ request: Request, context: ConsoleContext) async throws -> Response {

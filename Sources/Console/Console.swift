@@ -14,6 +14,7 @@ public struct Console: Sendable {
     static let templates = [
         "login", "console/home",
     ] + JobPages.templates + CertificatePages.templates + OrderPages.templates + ReceiptPages.templates + ItemPages.templates + AdminPages.templates + EquipmentPages.templates + InvoicePages.templates + InstrumentPages.templates
+        + NonconformityPages.templates
 
     public init(pages: WebPages, services: ConsoleServices) throws {
         try pages.require(Self.templates)
@@ -41,6 +42,7 @@ public struct Console: Sendable {
         EquipmentPages(area: area, services: services).addRoutes(to: staff)
         InvoicePages(area: area, services: services).addRoutes(to: staff)
         InstrumentPages(area: area, services: services).addRoutes(to: staff)
+        NonconformityPages(area: area, services: services).addRoutes(to: staff)
         staff.get("**") { _, _ -> Response in throw WebError.notFound }
         staff.post("**") { _, _ -> Response in throw WebError.notFound }
     }

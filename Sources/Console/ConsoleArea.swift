@@ -25,6 +25,7 @@ public struct ConsoleArea: WebArea {
         ("/console/certificates", "nav.certificates", []),
         ("/console/instruments", "nav.instruments", []),
         ("/console/equipment", "nav.equipment", []),
+        ("/console/nonconformities", "nav.nonconformities", []),
         ("/console/invoices", "nav.invoices", ConsoleRules.billing),
         ("/console/admin", "nav.admin", [.admin]),
     ]

@@ -32,6 +32,9 @@ public struct ConsoleContext: ChildRequestContext {
     /// Whether the person holds any of `roles`.
     public func has(_ roles: Role...) -> Bool { !staff.roles.isDisjoint(with: roles) }
 
+    /// Whether the person holds any of `roles`, as a module lists them for an action.
+    public func has(anyOf roles: [Role]) -> Bool { !staff.roles.isDisjoint(with: roles) }
+
     /// Throws the 403 page unless the person holds one of `roles` (the API's rule for the same action).
     public func require(_ roles: [Role]) throws {
         guard staff.roles.contains(where: roles.contains) else { throw WebError.forbidden }

@@ -2,6 +2,7 @@ import Accounts
 import Billing
 import Certification
 import Orders
+import Quality
 import Samples
 import Scheduling
 
@@ -24,13 +25,14 @@ public struct ConsoleServices: Sendable {
     public var certificates: CertificateStore
     public var billing: BillingStore
     public var invoiceDocuments: InvoiceDocuments
+    public var nonconformities: NonconformityStore
     public var serviceExists: @Sendable (String) async throws -> Bool
 
     public init(
         webSessions: WebSessionStore, sourceAddress: SourceAddress, staff: StaffStore, customers: CustomerStore, apiKeys: APIKeyStore, authorizations: AuthorizationStore,
         catalogue: CatalogueStore, orders: OrderStore, samples: SampleStore, jobs: JobQueue, equipment: EquipmentStore, bookings: BookingStore,
         measurements: MeasurementStore, certification: ReviewAndSigning, certificates: CertificateStore, billing: BillingStore,
-        invoiceDocuments: InvoiceDocuments, serviceExists: @escaping @Sendable (String) async throws -> Bool
+        invoiceDocuments: InvoiceDocuments, nonconformities: NonconformityStore, serviceExists: @escaping @Sendable (String) async throws -> Bool
     ) {
         self.webSessions = webSessions
         self.sourceAddress = sourceAddress
@@ -49,6 +51,7 @@ public struct ConsoleServices: Sendable {
         self.certificates = certificates
         self.billing = billing
         self.invoiceDocuments = invoiceDocuments
+        self.nonconformities = nonconformities
         self.serviceExists = serviceExists
     }
 }

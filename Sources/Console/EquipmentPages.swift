@@ -2,6 +2,7 @@ import Certification
 import Foundation
 import Hummingbird
 import LIMSCore
+import Quality
 import Scheduling
 import Web
 
@@ -78,6 +79,8 @@ struct EquipmentPages {
         var calibratedOn: String
         var dueOn: String
         var traceability: String
+        var asFound: String
+        var outOfTolerance: Bool
         var inForce: Bool
         /// The provider's DCC, when the calibration was imported from one.
         var dccHref: String?
@@ -131,6 +134,11 @@ struct EquipmentPages {
         var booking: FieldProblems
         var impact: [ImpactRow]
         var impactNext: String?
+        var asFoundOptions: [Option]
+        /// Reverse traceability: for those who open nonconformities, the certificates in doubt now and the form.
+        var canOpenNonconformity: Bool
+        var doubt: String
+        var nonconformity: FieldProblems
         var errors: [FieldProblems.Link]
     }
 
@@ -249,6 +257,7 @@ struct EquipmentPages {
         var calibration = FieldProblems()
         var status = FieldProblems()
         var booking = FieldProblems()
+        var nonconformity = FieldProblems()
         var week: Date?
     }
 
@@ -326,11 +335,20 @@ struct EquipmentPages {
         let calibrations = (equipment.calibrations ?? []).map {
             CalibrationRow(
                 certificateNumber: $0.certificateNumber, calibratedBy: $0.calibratedBy, calibratedOn: $0.calibratedOn, dueOn: $0.dueOn,
-                traceability: $0.traceability, inForce: $0.id == inForce,
+                traceability: $0.traceability, asFound: display.text("equipmentPage.asFoundValue.\($0.asFound ?? "not_stated")"),
+                outOfTolerance: $0.asFound == "out_of_tolerance", inForce: $0.id == inForce,
                 dccHref: $0.dccSha256 == nil ? nil : "/console/equipment/\(equipment.id.uuidString.lowercased())/calibrations/\($0.id.uuidString.lowercased())/dcc"
             )
         }
 
+        let canOpen = context.has(anyOf: QualityAccess.manage)
+        var doubt = ""
+        if canOpen {
+            let inDoubt = try await services.nonconformities.impact(equipmentId: id, since: nil)
+            let inForceCount = inDoubt.certificates.filter { $0.status == "issued" }.count
+            doubt = inDoubt.since.map { display.text("equipmentPage.doubtSince", String(inForceCount), $0) }
+                ?? display.text("equipmentPage.doubtEver", String(inForceCount))
+        }
         let impactCursor = query["certificates"].map(String.init)
         let impactPage = (try? PageRequest(query: impactCursor.map { ["cursor": $0] } ?? [:])).map { PageRequest(limit: 50, cursor: $0.cursor) }
             ?? PageRequest(limit: 50)
@@ -365,7 +383,11 @@ struct EquipmentPages {
             thisWeek: path, nextWeek: "\(path)?week=\(DateFormats.formatDay(weekEnd))",
             canBook: equipment.usable, booking: forms.booking, impact: impact,
             impactNext: issued.nextCursor.map { "\(path)?certificates=\($0)#impact-h" },
-            errors: forms.calibration.summary + forms.status.summary + forms.booking.summary
+            asFoundOptions: EquipmentStore.asFoundValues.map {
+                Option(value: $0, label: display.text("equipmentPage.asFoundValue.\($0)"), selected: $0 == (forms.calibration.values["asFound"] ?? "not_stated"))
+            },
+            canOpenNonconformity: canOpen, doubt: doubt, nonconformity: forms.nonconformity,
+            errors: forms.calibration.summary + forms.status.summary + forms.booking.summary + forms.nonconformity.summary
         )
         return try area.page(
             "console/equipment/show", titleKey: "equipmentPage.showTitle", model: model, request: request, context: context.root, status: httpStatus
@@ -374,7 +396,7 @@ struct EquipmentPages {
 
     // MARK: Calibration and status (admin)
 
-    static let calibrationFields = ["certificateNumber", "calibratedBy", "calibratedOn", "dueOn", "traceability"]
+    static let calibrationFields = ["certificateNumber", "calibratedBy", "calibratedOn", "dueOn", "traceability", "asFound", "asFoundNotes"]
 
     func recordCalibration(_ request: Request, context: ConsoleContext) async throws -> Response {
         try context.require(ConsoleRules.equipment)
@@ -389,7 +411,7 @@ struct EquipmentPages {
             do {
                 let input = EquipmentStore.NewCalibration.make(
                     certificateNumber: form["certificateNumber"], calibratedBy: form["calibratedBy"], calibratedOn: form["calibratedOn"],
-                    dueOn: form["dueOn"], traceability: form["traceability"]
+                    dueOn: form["dueOn"], traceability: form["traceability"], asFound: form["asFound"], asFoundNotes: form["asFoundNotes"]
                 )
                 let recorded = try await services.equipment.recordCalibration(equipmentId: id, input, audit: context.audit)
                 return area.redirect(to: "/console/equipment/\(id)", flash: "equipmentPage.calibrated", recorded.certificateNumber, recorded.dueOn)

@@ -104,11 +104,13 @@ public struct DemoLab: Sendable {
         func day(_ offset: Int) -> String { DateFormats.formatDay(today.addingTimeInterval(Double(offset) * 86_400)) }
         let equipment: [(tag: String, name: String, make: String, model: String, quantity: String, range: String, services: [String], due: Int)] = [
             ("REF-P-001", "Digital pressure calibrator", "Fluke", "2700G", "pressure", "0 to 70 MPa", ["PG-VER", "PG-CAL"], 300),
+            ("REF-P-002", "Pressure check standard (dead-weight tester)", "Fluke", "P3123", "pressure", "0.1 to 110 MPa", ["PG-VER"], 180),
             ("REF-M-001", "E2 weight set", "Mettler Toledo", "E2 1 mg–1 kg", "mass", "1 mg to 2 kg", ["BAL-CAL"], 200),
             ("REF-T-001", "Torque transducer", "Norbar", "TST", "torque", "1 to 500 N·m", ["TW-CAL"], 20),
             ("REF-H-001", "Standard platinum resistance thermometer", "Fluke", "5615", "temperature", "-200 to 420 °C", ["TH-CAL"], 150),
         ]
         var pressureStandard: UUID?
+        var checkStandard: UUID?
         for item in equipment {
             let created = try await modules.equipment.create(
                 try decode(.object([
@@ -132,10 +134,12 @@ public struct DemoLab: Sendable {
                     "certificateNumber": .string("NIM-\(item.tag)-2026"), "calibratedBy": .string("National Institute of Metrology, China"),
                     "calibratedOn": .string(day(item.due - 365)), "dueOn": .string(day(item.due)),
                     "traceability": .string("Traceable to the national primary standards of China (NIM) and thereby to the SI"),
+                    "asFound": .string("in_tolerance"),
                 ])),
                 audit: system
             )
             if item.tag == "REF-P-001" { pressureStandard = created.id }
+            if item.tag == "REF-P-002" { checkStandard = created.id }
         }
 
         // Customers and their API keys.
@@ -196,10 +200,10 @@ public struct DemoLab: Sendable {
         for item in running.items {
             _ = try await modules.samples.receive(itemId: item.id, condition: .ok, notes: nil, location: "Receiving shelf R2", audit: try audit("reception@calibra.test"))
         }
-        guard let pressureStandard else { throw Problem.conflict("The demo pressure standard is missing.") }
-        func pressureMeasurement(_ points: [(String, [String])]) throws -> MeasurementInput {
+        guard let pressureStandard, let checkStandard else { throw Problem.conflict("The demo pressure standards are missing.") }
+        func pressureMeasurement(_ points: [(String, [String])], checkedWith extra: [UUID] = []) throws -> MeasurementInput {
             try decode(.object([
-                "equipmentIds": .array([.string(pressureStandard.uuidString)]),
+                "equipmentIds": .array(([pressureStandard] + extra).map { .string($0.uuidString) }),
                 "environment": .object(["temperatureC": .string("20.3"), "relativeHumidityPct": .string("48")]),
                 "points": .array(points.map { nominal, readings in
                     .object([
@@ -233,8 +237,28 @@ public struct DemoLab: Sendable {
         let certificate = try await modules.certification.sign(jobId: job.id, by: try person("sign@calibra.test"), audit: try audit("sign@calibra.test"))
         lines += try await seedInstruments(
             modules: modules, customer: customers[0], submit: submit, audit: audit, person: person,
-            failing: try pressureMeasurement([("2", ["2.002", "2.004", "2.003"]), ("6", ["6.071", "6.068", "6.074"]), ("10", ["10.112", "10.109", "10.115"])])
+            failing: try pressureMeasurement(
+                [("2", ["2.002", "2.004", "2.003"]), ("6", ["6.071", "6.068", "6.074"]), ("10", ["10.112", "10.109", "10.115"])], checkedWith: [checkStandard]
+            )
         )
+        // The check standard comes back from its recalibration found out of tolerance: the certificates resting on it
+        // since it was last found in tolerance are in doubt, and a nonconformity is open for them.
+        _ = try await modules.equipment.recordCalibration(
+            equipmentId: checkStandard,
+            .init(
+                certificateNumber: "NIM-REF-P-002-2027", calibratedBy: "National Institute of Metrology, China", calibratedOn: day(0), dueOn: day(365),
+                traceability: "Traceable to the national pressure standard (NIM, China)", asFound: "out_of_tolerance",
+                asFoundNotes: "0.08 % of full scale high at 60 MPa before adjustment"
+            ),
+            audit: system
+        )
+        let nonconformity = try await modules.nonconformities.open(
+            .init(equipmentId: checkStandard.uuidString, description: "REF-P-002 found 0.08 % FS high at 60 MPa at its recalibration", since: nil),
+            audit: try audit("sign@calibra.test")
+        )
+        lines += [
+            "", "Nonconformity \(nonconformity.number) is open: REF-P-002 was found out of tolerance; \(nonconformity.certificates.count) certificate(s) await a disposition.",
+        ]
         lines += [
             "", "Orders: one submitted, one rejected, one accepted awaiting its instruments, one in progress (expedited: its pressure gauge",
             "awaits review, its balance waits in the queue), and \(completed.number) completed with certificate \(certificate.number) and its invoice",

@@ -23,6 +23,12 @@ struct PortalDocumentPages {
         group.get("certificates/{id}/document.txt") { request, context in
             DocumentFormat.text.response(try await services.certificates.find(id: try context.uuid(), scope: context.customerId).text)
         }
+        group.get("certificates/{id}/document.dcc.xml") { request, context in
+            guard let download = try await services.certificates.find(id: try context.uuid(), scope: context.customerId).dccDownload else {
+                throw WebError.notFound
+            }
+            return download
+        }
         group.get("invoices", use: invoices)
         group.get("invoices/{id}", use: invoice)
         group.get("invoices/{id}/document.html") { request, context in
@@ -47,6 +53,7 @@ struct PortalDocumentPages {
         var issued: String
         var status: String
         var current: Bool
+        var dccHref: String?
     }
 
     struct CertificatesModel {
@@ -76,7 +83,8 @@ struct PortalDocumentPages {
                 CertificateRow(
                     href: "/portal/certificates/\($0.id.uuidString.lowercased())", number: $0.number, kind: display.status("documentKind", $0.documentKind),
                     instrument: Self.instrumentText($0.document.instrument), issued: display.time($0.issuedAt),
-                    status: display.status("certificate", $0.status), current: $0.supersededBy == nil
+                    status: display.status("certificate", $0.status), current: $0.status == "issued",
+                    dccHref: $0.documents == nil ? nil : "/portal/certificates/\($0.id.uuidString.lowercased())/document.dcc.xml"
                 )
             },
             searched: number != nil || serial != nil, nextHref: found.nextCursor.map { next + "cursor=\($0)" }
@@ -98,9 +106,11 @@ struct PortalDocumentPages {
         var results: [ResultRow]
         var htmlHref: String
         var textHref: String
+        var dccHref: String?
         var verifyHref: String
         var digest: String
         var superseded: Bool
+        var withdrawn: Bool
         var supersededHref: String?
     }
 
@@ -141,9 +151,9 @@ struct PortalDocumentPages {
         }
         let model = CertificateModel(
             heading: display.text("portal.certificates.certificateHeading", certificate.number), facts: facts, results: results,
-            htmlHref: path + "/document.html", textHref: path + "/document.txt",
+            htmlHref: path + "/document.html", textHref: path + "/document.txt", dccHref: certificate.documents == nil ? nil : path + "/document.dcc.xml",
             verifyHref: "/v1/certificates/verify?number=\(PortalText.queryEncoded(certificate.number))&digest=\(certificate.digest)",
-            digest: certificate.digest, superseded: certificate.supersededBy != nil,
+            digest: certificate.digest, superseded: certificate.supersededBy != nil, withdrawn: certificate.status == "withdrawn",
             supersededHref: certificate.supersededBy.map { "/portal/certificates/\($0.uuidString.lowercased())" }
         )
         return try area.page("portal/certificates/show", titleKey: "portal.certificates.showTitle", model: model, request: request, context: context.root)

@@ -16,8 +16,14 @@ extension EquipmentStore.NewEquipment {
 }
 
 extension EquipmentStore.NewCalibration {
-    public static func make(certificateNumber: String?, calibratedBy: String?, calibratedOn: String?, dueOn: String?, traceability: String?) -> Self {
-        Self(certificateNumber: certificateNumber, calibratedBy: calibratedBy, calibratedOn: calibratedOn, dueOn: dueOn, traceability: traceability)
+    public static func make(
+        certificateNumber: String?, calibratedBy: String?, calibratedOn: String?, dueOn: String?, traceability: String?, asFound: String? = nil,
+        asFoundNotes: String? = nil
+    ) -> Self {
+        Self(
+            certificateNumber: certificateNumber, calibratedBy: calibratedBy, calibratedOn: calibratedOn, dueOn: dueOn, traceability: traceability,
+            asFound: asFound, asFoundNotes: asFoundNotes
+        )
     }
 }
 

@@ -22,7 +22,11 @@ struct DemoLabTests {
             // The completed order's verification certificate, and the failed boiler gauge's verification result notice.
             #expect(try certificates.array("items").count == 2)
             let equipment = try await lab.api.get("/v1/equipment", token: lab.adminToken)
-            #expect(try equipment.array("items").count == 4)
+            #expect(try equipment.array("items").count == 5)
+            // One open nonconformity: the check standard was found out of tolerance; the boiler gauge's notice rests on it.
+            let open = try await lab.api.get("/v1/nonconformities?status=open", token: lab.adminToken).array("items")
+            #expect(open.count == 1)
+            if case .array(let certificates)? = open.first?["certificates"] { #expect(!certificates.isEmpty) } else { Issue.record("no certificates") }
             let invoices = try await lab.api.get("/v1/invoices", token: lab.adminToken)
             #expect(try invoices.array("items").count == 2)  // the completed orders' invoices, issued as they completed
             // The running order: its balance waits in the queue, its pressure gauge was measured and awaits review.

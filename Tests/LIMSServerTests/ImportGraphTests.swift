@@ -21,7 +21,7 @@ struct ImportGraphTests {
         "Quality": ["LIMSCore", "Scheduling", "Certification"],
         // The web layer sits above every domain module and calls their Swift APIs; no domain module imports it.
         "Web": ["LIMSCore", "Accounts"],
-        "Console": ["Web", "LIMSCore", "Accounts", "Instruments", "Orders", "Samples", "Scheduling", "Certification", "Billing", "Uncertainty"],
+        "Console": ["Web", "LIMSCore", "Accounts", "Instruments", "Orders", "Samples", "Scheduling", "Certification", "Billing", "Uncertainty", "Quality"],
         "Portal": ["Web", "LIMSCore", "Accounts", "Instruments", "Orders", "Samples", "Certification", "Billing"],
         "LIMSServer": nil,
         "lims": ["LIMSServer", "LIMSCore", "Accounts", "Certification", "Reports"],

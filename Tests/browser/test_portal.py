@@ -120,6 +120,9 @@ def test_a_customer_orders_through_the_form_follows_it_and_downloads_its_documen
     text = page.request.get(page.get_by_role("link", name="Download text").get_attribute("href"))
     assert text.status == 200 and text.headers["content-type"].startswith("text/plain")
     assert serial in text.text()
+    dcc = page.request.get(page.get_by_role("link", name="Download DCC (XML)").get_attribute("href"))
+    assert dcc.status == 200 and "xml" in dcc.headers["content-type"]
+    assert certificate["number"] in dcc.text()
 
     page.goto(f"/portal/orders/{order_id}")
     page.get_by_role("link", name=re.compile(r"^INV-")).click()
