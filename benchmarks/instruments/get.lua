@@ -1,4 +1,4 @@
--- wrk script: GET a page of the instrument register as a customer or staff (the bearer token is the argument after `--`).
+-- wrk script: GET with a bearer token (instrument register pages, equipment impact) (the bearer token is the argument after `--`).
 local threads = {}
 
 function setup(thread)

@@ -89,7 +89,7 @@ echo "   $(psql -c 'SELECT count(*) FROM certificates') certificate rows ($(psql
 threads_for() { [ "$1" -lt 2 ] && echo 1 || echo 2; }
 api_run() {   # $1 path, $2 connections → "rate p50 p99"
   local out
-  out=$(wrk -t "$(threads_for "$2")" -c "$2" -d "${SECONDS_PER_RUN}s" --timeout 30s -s "$HERE/get.lua" "$BASE$1" -- "$ADMIN")
+  out=$(wrk -t "$(threads_for "$2")" -c "$2" -d "${SECONDS_PER_RUN}s" --timeout 30s -s "$ROOT/benchmarks/instruments/get.lua" "$BASE$1" -- "$ADMIN")
   grep -Eq "^STATUS 200=[0-9]+ other=0 errors=0" <<<"$out" || { echo "unexpected responses: $(grep STATUS <<<"$out")" >&2; exit 1; }
   awk '/^RATE/ { rate = $2 } /^LATENCY/ { p50 = $2; p99 = $3 } END { print rate, p50, p99 }' <<<"$out"
 }
