@@ -33,9 +33,9 @@ def test_customer_admin_adds_an_endpoint_and_sees_its_deliveries(page, demo):
     order = submit_order(demo["keys"][ACME], service_code="TW-CAL")
     reception = api("POST", "/v1/auth/login", body={"email": "reception@calibra.test", "password": demo["password"]})["token"]
     api("POST", f"/v1/orders/{order['id']}/accept", key=reception)
-    for _ in range(40):
+    for _ in range(60):
         page.goto("/portal/settings")
-        if "order.accepted" in page.get_by_role("region", name="Webhook endpoints").locator("tbody").all_inner_texts().__str__():
+        if "Failed" in page.get_by_role("region", name="Webhook endpoints").inner_text():
             break
         time.sleep(0.5)
     region = page.get_by_role("region", name="Webhook endpoints")
