@@ -43,17 +43,18 @@ trap 'exit 130' INT TERM
 
 "$LIMS" db start --dir "$DIR" --port "$DB_PORT" --throwaway >/dev/null
 export DATABASE_URL=$("$LIMS" db url --dir "$DIR" --port "$DB_PORT")
-export LIMS_MIGRATION_DATABASE_URL=$("$LIMS" db url --dir "$DIR" --port "$DB_PORT" --role superuser)
+SUPER_URL=$("$LIMS" db url --dir "$DIR" --port "$DB_PORT" --role superuser)
 export LIMS_SIGNING_KEY=$DIR/keys/signing-key.pem LIMS_BCRYPT_COST=4 LIMS_WEBHOOK_ALLOW_PRIVATE_NETWORKS=1
+"$LIMS" migrate >/dev/null
 "$LIMS" keys init >/dev/null
 "$LIMS" seed-demo > "$DIR/seed.txt"
 KEY=$(sed -nE 's/^\s+Acme Instruments Co., Ltd.: (ck_\S+)$/\1/p' "$DIR/seed.txt")
-CUSTOMER=$("$PSQL" "$LIMS_MIGRATION_DATABASE_URL" -Atc "SELECT id FROM customers WHERE code = 'ACME'")
+CUSTOMER=$("$PSQL" "$SUPER_URL" -Atc "SELECT id FROM customers WHERE code = 'ACME'")
 "$LIMS" serve --port "$HTTP_PORT" > "$DIR/server.log" 2>&1 &
 SERVER_PID=$!
 for _ in $(seq 100); do curl -sf "$BASE/health" >/dev/null && break; sleep 0.2; done
 
-sql() { "$PSQL" "$LIMS_MIGRATION_DATABASE_URL" -Atqc "$1"; }
+sql() { "$PSQL" "$SUPER_URL" -Atqc "$1"; }
 insert_events() {  # $1 count; prints seconds
   local start end
   start=$(date +%s.%N)
