@@ -28,6 +28,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
         // Shared kernel: problems, money, numbering, audit, principal, paging, transactions, migrations.
@@ -82,6 +83,16 @@ let package = Package(
             dependencies: ["LIMSCore", "Scheduling", "Certification", hummingbird, postgres, logging],
             swiftSettings: swiftSettings
         ),
+        // Outbound webhooks (Standard Webhooks 1.0): endpoints, the delivery queue and its workers; reads customer events through LIMSCore.
+        .target(
+            name: "Webhooks",
+            dependencies: [
+                "LIMSCore", hummingbird, httpTypes, postgres, logging, crypto,
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // The web layer, above the domain modules: the shared foundation, then the staff console.
         .target(
             name: "Web",
@@ -98,22 +109,28 @@ let package = Package(
         ),
         .target(
             name: "Portal",
-            dependencies: ["Web", "LIMSCore", "Accounts", "Instruments", "Orders", "Samples", "Certification", "Billing", hummingbird, httpTypes, crypto],
+            dependencies: [
+                "Web", "LIMSCore", "Accounts", "Instruments", "Orders", "Samples", "Certification", "Billing", "Webhooks", hummingbird, httpTypes, crypto,
+            ],
             swiftSettings: swiftSettings
         ),
         .target(name: "LIMSServer", dependencies: [
-            "Web", "Console", "Portal", "Quality", "LIMSCore", "Accounts", "Instruments", "Orders", "Samples", "Scheduling", "Billing", "Certification", "Uncertainty", "Reports", hummingbird, httpTypes, postgres, logging,
+            "Web", "Console", "Portal", "Quality", "LIMSCore", "Accounts", "Instruments", "Orders", "Samples", "Scheduling", "Billing", "Certification", "Uncertainty", "Reports",
+            "Webhooks", hummingbird, httpTypes, postgres, logging,
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ], swiftSettings: swiftSettings),
         .executableTarget(
             name: "lims",
-            dependencies: ["LIMSServer", "LIMSCore", "Accounts", "Certification", "Reports", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: [
+                "LIMSServer", "LIMSCore", "Accounts", "Certification", "Reports", "Webhooks", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
             swiftSettings: swiftSettings
         ),
         .target(
             name: "LIMSTestSupport",
             dependencies: [
-                "LIMSServer", "LIMSCore", "Accounts", "Certification", hummingbird, postgres, crypto, .product(name: "HummingbirdTesting", package: "hummingbird"),
+                "LIMSServer", "LIMSCore", "Accounts", "Certification", "Webhooks", hummingbird, postgres, crypto,
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -159,8 +176,8 @@ let package = Package(
         .testTarget(
             name: "LIMSServerTests",
             dependencies: [
-                "LIMSTestSupport", "LIMSServer", "LIMSCore", "Accounts", "Web", .product(name: "HummingbirdTesting", package: "hummingbird"),
-                .product(name: "Yams", package: "Yams"),
+                "LIMSTestSupport", "LIMSServer", "LIMSCore", "Accounts", "Web", "Webhooks", .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Yams", package: "Yams"), hummingbird, postgres, crypto,
             ],
             swiftSettings: swiftSettings
         ),

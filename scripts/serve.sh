@@ -9,7 +9,7 @@ swift build -c release --product lims
 LIMS=.build/release/lims
 if [ -z "${DATABASE_URL:-}" ]; then "$LIMS" db start; fi
 "$LIMS" migrate
-if [ -z "${LIMS_SIGNING_KEY:-}" ] && [ ! -f .lims/keys/signing-key.pem ]; then "$LIMS" keys init; fi
+if [ -z "${LIMS_SIGNING_KEY:-}" ] && { [ ! -f .lims/keys/signing-key.pem ] || [ ! -f .lims/keys/webhook-key.pem ]; }; then "$LIMS" keys init; fi
 "$LIMS" seed-demo
 echo
 echo "Staff console: http://${HOST:-127.0.0.1}:${PORT:-8080}/console — sign in with a demo staff email (admin@calibra.test,"

@@ -1,6 +1,7 @@
 import Accounts
 import Foundation
 import Logging
+import Webhooks
 
 /// Everything `buildApplication` needs; the CLI fills it from options, then environment, then defaults.
 public struct AppConfiguration: Sendable {
@@ -39,6 +40,10 @@ public struct AppConfiguration: Sendable {
     public var trustedProxyHeader: String?
     /// Sign-in throttling limits (5 tries per email, then 15 minutes; 30 per address per 15 minutes).
     public var signInThrottle = SignInThrottle.Settings()
+    /// Webhook delivery (`LIMS_WEBHOOK_ALLOW_PRIVATE_NETWORKS`, `LIMS_WEBHOOK_RETRY_SCHEDULE`).
+    public var webhooks = WebhookSettings()
+    /// The key that seals webhook secrets: a file beside the signing key, made by `lims keys init`.
+    public var webhookKeyPath: URL { WebhookKey.path(besideSigningKey: signingKeyPath) }
 
     public init(
         host: String = "127.0.0.1",

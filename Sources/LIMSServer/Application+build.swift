@@ -6,6 +6,7 @@ import LIMSCore
 import Logging
 import Orders
 import PostgresNIO
+import Webhooks
 
 /// Builds the whole Calibra application: the database pool (a service, as the runtime role), migrations before the
 /// server starts (over a short-lived connection as the owner), and every module's routes. `lims serve` and the tests call the same function.
@@ -27,7 +28,8 @@ public func buildApplication(_ configuration: AppConfiguration) async throws -> 
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Calibra"),
         logger: logger
     )
-    app.addServices(client, housekeeping(configuration, modules: modules), recall(configuration, modules: modules))
+    // The webhook worker runs in every instance; claims in the database share the work between them.
+    app.addServices(client, housekeeping(configuration, modules: modules), recall(configuration, modules: modules), WebhookWorker(store: modules.webhooks))
     app.beforeServerStarts {
         let applied = try await migrator.migrate(url: configuration.migrationDatabase, logger: logger)
         if !applied.isEmpty { logger.info("migrations applied", metadata: ["count": .stringConvertible(applied.count)]) }

@@ -7,6 +7,7 @@ import Logging
 import Orders
 import Samples
 import Scheduling
+import Webhooks
 
 /// The demo lab `lims seed-demo` makes, so a newcomer's first run shows a working lab: staff with
 /// authorisations, a catalogue, calibrated reference equipment, two customers with API keys, and orders at
@@ -66,9 +67,10 @@ public struct DemoLab: Sendable {
         if try await modules.staff.find(email: "admin@calibra.test") != nil {
             return "The demo lab already exists (admin: admin@calibra.test; its password was printed when it was created)."
         }
-        if modules.signingKey == nil {
-            // The modules hold the key read when they were made: make it, then make them again.
-            try SigningKey.create(at: configuration.signingKeyPath)
+        if modules.signingKey == nil || !modules.webhooks.hasKey {
+            // The modules hold the keys read when they were made: make the missing ones, then make them again.
+            if modules.signingKey == nil { try SigningKey.create(at: configuration.signingKeyPath) }
+            if !modules.webhooks.hasKey { _ = try WebhookKey.loadOrCreate(at: configuration.webhookKeyPath) }
             modules = try Modules(configuration: configuration, database: database)
         }
         let system = AuditContext.system
@@ -173,6 +175,14 @@ public struct DemoLab: Sendable {
             )
             lines.append("  \(made.email.padding(toLength: 26, withPad: " ", startingAt: 0)) \(person.role.rawValue) at \(person.customer == 0 ? "Acme" : "Hangzhou Pump")")
         }
+        // A webhook endpoint for Acme, disabled and pointing nowhere (the .example domain never resolves), so the portal's
+        // settings have one to show; disabled before any event, so nothing is queued for it.
+        let hook = try await modules.webhooks.create(
+            customerId: customers[0], url: "https://erp.acme.example/calibra/webhooks", eventTypes: ["certificate.issued", "invoice.issued"], audit: system
+        )
+        try await modules.webhooks.disable(
+            id: hook.endpoint.id, customerId: customers[0], reason: "Demo endpoint: it points nowhere. Add your own endpoint to receive events.", audit: system
+        )
 
         // Orders at every stage.
         func submit(_ customer: UUID, _ reference: String, _ services: [String], priority: String = "standard") async throws -> Order {

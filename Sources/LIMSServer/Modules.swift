@@ -13,6 +13,7 @@ import Reports
 import Samples
 import Scheduling
 import Web
+import Webhooks
 
 /// Every module's stores and controllers, made once per application and wired together here:
 /// where an effect runs against the module arrows, this is where the handler is connected.
@@ -44,6 +45,7 @@ struct Modules {
     let sourceAddress: SourceAddress
     let console: Console
     let portal: Portal
+    let webhooks: WebhookStore
 
     init(configuration: AppConfiguration, database: Database) throws {
         // Read and checked once: start-up fails here, naming the file, when the key is unreadable or invalid or its
@@ -117,6 +119,9 @@ struct Modules {
             renderer: renderer,
             issuer: .init(name: configuration.lab.name, address: configuration.lab.address, accreditation: configuration.lab.accreditation)
         )
+        // Read once, like the signing key; a missing key leaves endpoint creation refused (503) and delivery off.
+        let webhooks = WebhookStore(database: database, settings: configuration.webhooks, key: try WebhookKey.load(from: configuration.webhookKeyPath))
+        self.webhooks = webhooks
         let pages = try WebPages(resources: configuration.resourcesDirectory, secureCookies: configuration.secureCookies)
         self.console = try Console(
             pages: pages,
@@ -132,7 +137,7 @@ struct Modules {
             services: PortalServices(
                 webSessions: webSessions, sessions: sessions, sourceAddress: sourceAddress, customers: customers, people: people, apiKeys: apiKeys,
                 catalogue: catalogue, orders: orders, idempotency: idempotency, instruments: instruments, samples: samples,
-                certificates: certificates, billing: billing, invoiceDocuments: invoiceDocuments
+                certificates: certificates, billing: billing, invoiceDocuments: invoiceDocuments, webhooks: webhooks
             )
         )
     }
@@ -165,6 +170,7 @@ struct Modules {
             instrumentCertificates: { [instruments] id in try await instruments.certificateIds(instrumentId: id) }
         ).addRoutes(to: group)
         InvoiceController(billing: billing, documents: invoiceDocuments).addRoutes(to: group)
+        WebhookController(store: webhooks).addRoutes(to: group)
     }
 
     /// Whether a service code is in the catalogue, for modules upstream of it (authorisations, equipment).

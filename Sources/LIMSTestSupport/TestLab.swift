@@ -7,6 +7,7 @@ import LIMSCore
 import LIMSServer
 import Logging
 import PostgresNIO
+import Webhooks
 
 /// A running Calibra on its own fresh database, with ready-made actors: an admin signed in, and helpers
 /// to make staff with roles and customers with API keys. Tests drive it through the HTTP API.
@@ -55,6 +56,10 @@ public struct TestLab: Sendable {
         let keyFolder = finalConfiguration.signingKeyPath.deletingLastPathComponent()
         defer { if keyFolder.lastPathComponent.hasPrefix("calibra-test-keys-") { try? FileManager.default.removeItem(at: keyFolder) } }
         if signingKey { try SigningKey.create(at: finalConfiguration.signingKeyPath) }
+        // Every throwaway lab has a webhook key (it seals endpoint secrets; no test depends on its absence but those that say so).
+        if keyFolder.lastPathComponent.hasPrefix("calibra-test-keys-"), !FileManager.default.fileExists(atPath: finalConfiguration.webhookKeyPath.path) {
+            try WebhookKey.create(at: finalConfiguration.webhookKeyPath)
+        }
         let app = try await buildApplication(finalConfiguration)
         let url = finalConfiguration.database
         let fixtures = PostgresClient(configuration: url.clientConfiguration, backgroundLogger: Logger(label: "calibra.fixtures"))

@@ -4,6 +4,7 @@ import Certification
 import Instruments
 import Orders
 import Samples
+import Webhooks
 
 /// The module APIs the portal's pages call (never SQL, never the HTTP API). Every call passes the signed-in
 /// customer as its scope.
@@ -22,12 +23,15 @@ public struct PortalServices: Sendable {
     public var certificates: CertificateStore
     public var billing: BillingStore
     public var invoiceDocuments: InvoiceDocuments
+    public var webhooks: WebhookStore
 
     public init(
         webSessions: WebSessionStore, sessions: SessionStore, sourceAddress: SourceAddress, customers: CustomerStore, people: CustomerUserStore,
         apiKeys: APIKeyStore, catalogue: CatalogueStore, orders: OrderStore, idempotency: Idempotency, instruments: InstrumentStore,
-        samples: SampleStore, certificates: CertificateStore, billing: BillingStore, invoiceDocuments: InvoiceDocuments
+        samples: SampleStore, certificates: CertificateStore, billing: BillingStore, invoiceDocuments: InvoiceDocuments,
+        webhooks: WebhookStore
     ) {
+        self.webhooks = webhooks
         self.webSessions = webSessions
         self.sessions = sessions
         self.sourceAddress = sourceAddress

@@ -19,6 +19,7 @@ struct PortalSettingsPages {
         group.post("settings/users/{id}/remove", use: removePerson)
         group.post("settings/keys", use: createKey)
         group.post("settings/keys/{id}/revoke", use: revokeKey)
+        PortalWebhookPages(area: area, services: services, settings: self).addRoutes(to: group)
         group.get("account", use: account)
         group.post("account/password", use: changePassword)
     }
@@ -53,6 +54,7 @@ struct PortalSettingsPages {
         var nameError: String?
         var roleError: String?
         var passwordError: String?
+        var webhooks: PortalWebhookPages.Section
     }
 
     func settings(_ request: Request, context: PortalContext) async throws -> Response {
@@ -61,9 +63,16 @@ struct PortalSettingsPages {
     }
 
     func render(
-        _ request: Request, context: PortalContext, form: FormData?, problems: [String: String], newKey: String?, status: HTTPResponse.Status = .ok
+        _ request: Request, context: PortalContext, form: FormData?, problems: [String: String], newKey: String?,
+        newSecret: (String, String)? = nil, status: HTTPResponse.Status = .ok
     ) async throws -> Response {
         let display = area.display(request)
+        // A form posted to settings/webhooks re-renders here with its own input and problems; the person form keeps its own.
+        let hookForm = form?["url"] != nil ? form : nil
+        let webhooks = try await PortalWebhookPages.section(
+            services: services, display: display, customerId: context.customerId, form: hookForm, problems: hookForm == nil ? [:] : problems,
+            newSecret: newSecret
+        )
         let people = try await services.people.list(customerId: context.customerId, page: PageRequest(limit: 500)).items.map {
             PersonRow(
                 id: $0.id.uuidString.lowercased(), name: $0.name, email: $0.email, role: display.text("portal.settings.role.\($0.role.rawValue)"),
@@ -85,10 +94,12 @@ struct PortalSettingsPages {
             },
             email: form?["email"] ?? "", name: form?["name"] ?? "",
             errors: problems.sorted { $0.key < $1.key }.map {
-                PortalError(anchor: "person-\($0.key)", label: labels[$0.key].map { display.text($0) } ?? $0.key, message: $0.value)
+                hookForm == nil
+                    ? PortalError(anchor: "person-\($0.key)", label: labels[$0.key].map { display.text($0) } ?? $0.key, message: $0.value)
+                    : PortalError(anchor: "webhook-\($0.key)", label: display.text("webhooks.field.\($0.key == "url" ? "url" : "eventTypes")"), message: $0.value)
             },
             newKey: newKey, emailError: problems["email"], nameError: problems["name"], roleError: problems["role"],
-            passwordError: problems["password"]
+            passwordError: problems["password"], webhooks: webhooks
         )
         return try area.page("portal/settings", titleKey: "portal.settings.title", model: model, request: request, context: context.root, status: status)
     }

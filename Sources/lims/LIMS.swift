@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import LIMSCore
 import LIMSServer
+import Webhooks
 
 @main
 struct LIMS: AsyncParsableCommand {
@@ -78,11 +79,34 @@ struct DatabaseOptions: ParsableArguments {
             configuration.webIdleTimeout = idle
         }
         configuration.trustedProxyHeader = environment["LIMS_TRUSTED_PROXY_HEADER"].flatMap { $0.isEmpty ? nil : $0 }
+        configuration.webhooks = try Self.webhookSettings(environment)
         return configuration
     }
 }
 
 extension DatabaseOptions {
+    /// `LIMS_WEBHOOK_ALLOW_PRIVATE_NETWORKS` (1 or 0) and `LIMS_WEBHOOK_RETRY_SCHEDULE` (comma-separated durations), plus
+    /// `LIMS_WEBHOOK_LEASE` (how long a claimed attempt is held; at least 20s) for tests and tuning.
+    static func webhookSettings(_ environment: [String: String]) throws -> WebhookSettings {
+        var settings = WebhookSettings()
+        switch environment["LIMS_WEBHOOK_ALLOW_PRIVATE_NETWORKS"] ?? "" {
+        case "", "0": settings.allowPrivateNetworks = false
+        case "1": settings.allowPrivateNetworks = true
+        default: throw ValidationError("LIMS_WEBHOOK_ALLOW_PRIVATE_NETWORKS must be 1 or 0")
+        }
+        if let text = environment["LIMS_WEBHOOK_RETRY_SCHEDULE"], !text.isEmpty {
+            guard let schedule = WebhookSettings.parseSchedule(text) else {
+                throw ValidationError("LIMS_WEBHOOK_RETRY_SCHEDULE must be comma-separated durations (default \(WebhookSettings.defaultScheduleText))")
+            }
+            settings.retrySchedule = schedule
+        }
+        if let text = environment["LIMS_WEBHOOK_LEASE"], !text.isEmpty {
+            guard let lease = DurationText.parse(text), lease >= .seconds(20) else { throw ValidationError("LIMS_WEBHOOK_LEASE must be a duration of at least 20s") }
+            settings.lease = lease
+        }
+        return settings
+    }
+
     static func httpLimits(_ environment: [String: String]) throws -> HTTPLimits {
         do { return try HTTPLimits(environment: environment) } catch let error as HTTPLimitsError { throw ValidationError(error.description) }
     }

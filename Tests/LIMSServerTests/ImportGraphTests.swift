@@ -19,13 +19,15 @@ struct ImportGraphTests {
         "Billing": ["LIMSCore", "Orders", "Reports"],
         "Certification": ["LIMSCore", "Scheduling", "Uncertainty", "Reports"],
         "Quality": ["LIMSCore", "Scheduling", "Certification"],
+        // Outbound webhooks: reads the customer event feed through LIMSCore and owns its tables.
+        "Webhooks": ["LIMSCore"],
         // The web layer sits above every domain module and calls their Swift APIs; no domain module imports it.
         "Web": ["LIMSCore", "Accounts"],
         "Console": ["Web", "LIMSCore", "Accounts", "Instruments", "Orders", "Samples", "Scheduling", "Certification", "Billing", "Uncertainty", "Quality"],
-        "Portal": ["Web", "LIMSCore", "Accounts", "Instruments", "Orders", "Samples", "Certification", "Billing"],
+        "Portal": ["Web", "LIMSCore", "Accounts", "Instruments", "Orders", "Samples", "Certification", "Billing", "Webhooks"],
         "LIMSServer": nil,
-        "lims": ["LIMSServer", "LIMSCore", "Accounts", "Certification", "Reports"],
-        "LIMSTestSupport": ["LIMSServer", "LIMSCore", "Accounts", "Certification"],
+        "lims": ["LIMSServer", "LIMSCore", "Accounts", "Certification", "Reports", "Webhooks"],
+        "LIMSTestSupport": ["LIMSServer", "LIMSCore", "Accounts", "Certification", "Webhooks"],
     ]
 
     static var sources: URL {
