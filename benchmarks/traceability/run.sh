@@ -116,8 +116,8 @@ for case in year derived; do
     echo "   $connections connection(s): API ${API[$case$connections]} | pgbench ${PGB[$case$connections]} (rate p50 p99)"
   done
 done
-PLAN=$(psql -c "EXPLAIN (ANALYZE, TIMING OFF, SUMMARY ON) $(sed -e "s/:suspect/'$SUSPECT'/" -e "s/:since/'$ONE_YEAR_AGO'/" "$HERE/impact.sql" | grep -v '^--')" \
-  | grep -E "Execution Time|Bitmap Index Scan" | tr '\n' ' ')
+PLAN=$(psql -c "EXPLAIN (ANALYZE, TIMING OFF, SUMMARY ON) $(sed -e "s/:suspect/'$SUSPECT'/g" -e "s/:since/'$ONE_YEAR_AGO'/g" "$HERE/impact.sql" | grep -v '^--')" \
+  | grep -E "Execution Time|Scan|Join|Sort" | sed -E 's/ +/ /g' | tr '\n' ';')
 
 echo
 echo "== Results ($(nproc) CPUs; load average $(cut -d' ' -f1-3 /proc/loadavg); $LIMS)"
