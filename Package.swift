@@ -82,6 +82,12 @@ let package = Package(
             dependencies: ["LIMSCore", "Scheduling", "Certification", hummingbird, postgres, logging],
             swiftSettings: swiftSettings
         ),
+        // Management reports: owns no tables, reads only the read-only `report_*` views the owning modules publish.
+        .target(
+            name: "Management",
+            dependencies: ["LIMSCore", hummingbird, httpTypes, postgres],
+            swiftSettings: swiftSettings
+        ),
         // The web layer, above the domain modules: the shared foundation, then the staff console.
         .target(
             name: "Web",
@@ -91,8 +97,8 @@ let package = Package(
         .target(
             name: "Console",
             dependencies: [
-                "Web", "LIMSCore", "Accounts", "Instruments", "Orders", "Samples", "Scheduling", "Certification", "Billing", "Uncertainty", "Quality", hummingbird,
-                httpTypes,
+                "Web", "LIMSCore", "Accounts", "Instruments", "Orders", "Samples", "Scheduling", "Certification", "Billing", "Uncertainty", "Quality", "Management",
+                hummingbird, httpTypes,
             ],
             swiftSettings: swiftSettings
         ),
@@ -102,7 +108,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(name: "LIMSServer", dependencies: [
-            "Web", "Console", "Portal", "Quality", "LIMSCore", "Accounts", "Instruments", "Orders", "Samples", "Scheduling", "Billing", "Certification", "Uncertainty", "Reports", hummingbird, httpTypes, postgres, logging,
+            "Web", "Console", "Portal", "Quality", "Management", "LIMSCore", "Accounts", "Instruments", "Orders", "Samples", "Scheduling", "Billing", "Certification", "Uncertainty", "Reports", hummingbird, httpTypes, postgres, logging,
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ], swiftSettings: swiftSettings),
         .executableTarget(

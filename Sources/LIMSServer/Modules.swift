@@ -6,6 +6,7 @@ import Foundation
 import Hummingbird
 import Instruments
 import LIMSCore
+import Management
 import Orders
 import Portal
 import Quality
@@ -40,6 +41,7 @@ struct Modules {
     let certification: ReviewAndSigning
     let certificates: CertificateStore
     let nonconformities: NonconformityStore
+    let management: ManagementStore
     let signingKey: SigningKey?
     let sourceAddress: SourceAddress
     let console: Console
@@ -113,6 +115,7 @@ struct Modules {
         self.certification = ReviewAndSigning(dependencies: dependencies, measurements: measurements)
         self.certificates = CertificateStore(dependencies: dependencies)
         self.nonconformities = NonconformityStore(database: database, equipment: equipment, certificates: certificates)
+        self.management = ManagementStore(database: database)
         self.invoiceDocuments = try InvoiceDocuments(
             renderer: renderer,
             issuer: .init(name: configuration.lab.name, address: configuration.lab.address, accreditation: configuration.lab.accreditation)
@@ -165,6 +168,7 @@ struct Modules {
             instrumentCertificates: { [instruments] id in try await instruments.certificateIds(instrumentId: id) }
         ).addRoutes(to: group)
         InvoiceController(billing: billing, documents: invoiceDocuments).addRoutes(to: group)
+        ManagementController(reports: management).addRoutes(to: group)
     }
 
     /// Whether a service code is in the catalogue, for modules upstream of it (authorisations, equipment).
