@@ -127,7 +127,7 @@ struct Modules {
                 webSessions: webSessions, sourceAddress: sourceAddress, staff: staff, customers: customers, apiKeys: apiKeys,
                 authorizations: authorizations, catalogue: catalogue, orders: orders, samples: samples, jobs: jobs, equipment: equipment,
                 bookings: bookings, measurements: measurements, certification: certification, certificates: certificates, billing: billing,
-                invoiceDocuments: invoiceDocuments, nonconformities: nonconformities, serviceExists: { [catalogue] code in try await catalogue.exists(code: code) }
+                invoiceDocuments: invoiceDocuments, nonconformities: nonconformities, management: management, serviceExists: { [catalogue] code in try await catalogue.exists(code: code) }
             )
         )
         self.portal = try Portal(

@@ -456,4 +456,30 @@ struct ManagementReportsTests {
             try await lab.api.get("/v1/reports/workload").expect(.unauthorized)
         }
     }
+
+    // MARK: - The console page
+
+    @Test func theConsolePageShowsTablesAndChartsAndMoneyOnlyToAdminAndBilling() async throws {
+        try await TestLab.run { lab in
+            try await plantInvoices(lab)
+            var admin = try await TestBrowser.signedIn(lab, roles: ["admin"])
+            let page = try await admin.send(.get, "/console/reports?from=2026-01-01&to=2026-03-31")
+            try page.expect(.ok)
+            #expect(page.text.contains("<svg role=\"img\""))
+            #expect(page.text.contains("Revenue by month"))
+            // The figures of the API, formatted: February's EUR invoice and its outstanding balance.
+            #expect(page.text.contains("31.80 EUR"))
+            #expect(page.text.contains("21.79 EUR"))
+            var technician = try await TestBrowser.signedIn(lab, roles: ["technician"])
+            let work = try await technician.send(.get, "/console/reports")
+            try work.expect(.ok)
+            #expect(work.text.contains("Open work"))
+            #expect(!work.text.contains("Revenue by month"))
+            #expect(!work.text.contains("Receivables"))
+            // A bad date is named beside its field, and the page still answers (422) with the default period.
+            let bad = try await technician.send(.get, "/console/reports?from=2026-02-30&to=2026-01-01")
+            try bad.expect(.unprocessableContent)
+            #expect(bad.text.contains("id=\"report-from-error\""))
+        }
+    }
 }
