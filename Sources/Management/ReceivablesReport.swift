@@ -55,10 +55,11 @@ extension ManagementStore {
                    coalesce(sum(balance) FILTER (WHERE age > 90), 0)::bigint
             FROM (
                 SELECT i.customer_id, i.customer_code, i.customer_name, i.currency, i.issued_on, \(asOf)::date - i.due_on AS age,
-                       i.total_minor - coalesce((
-                           SELECT sum(p.amount_minor) FROM report_payments p WHERE p.invoice_id = i.invoice_id AND p.received_on <= \(asOf)::date
-                       ), 0) AS balance
+                       i.total_minor - coalesce(p.paid, 0) AS balance
                 FROM report_invoices i
+                LEFT JOIN (
+                    SELECT invoice_id, sum(amount_minor) AS paid FROM report_payments WHERE received_on <= \(asOf)::date GROUP BY invoice_id
+                ) p ON p.invoice_id = i.invoice_id
                 WHERE i.issued_on <= \(asOf)::date
                   AND NOT EXISTS (SELECT FROM report_credit_notes n WHERE n.invoice_id = i.invoice_id AND n.issued_on <= \(asOf)::date)
             ) open

@@ -38,42 +38,47 @@ extension RevenueReport: CSVReport {
 
 extension ManagementStore {
     public func revenue(from: String, to: String, groupBy: String) async throws -> RevenueReport {
+        // Payments summed per invoice and credit notes joined once (hash joins), not looked up invoice by invoice.
         let invoices = """
             SELECT i.invoice_id, i.currency, i.customer_code, i.issued_on, i.total_minor,
-                   CASE WHEN EXISTS (SELECT FROM report_credit_notes n WHERE n.invoice_id = i.invoice_id) THEN i.total_minor ELSE 0 END AS credited_minor,
-                   coalesce((SELECT sum(p.amount_minor) FROM report_payments p WHERE p.invoice_id = i.invoice_id), 0)::bigint AS paid_minor
+                   CASE WHEN n.invoice_id IS NULL THEN 0 ELSE i.total_minor END AS credited_minor,
+                   coalesce(p.paid, 0)::bigint AS paid_minor
             FROM report_invoices i
+            LEFT JOIN report_credit_notes n ON n.invoice_id = i.invoice_id
+            LEFT JOIN (SELECT invoice_id, sum(amount_minor) AS paid FROM report_payments GROUP BY invoice_id) p ON p.invoice_id = i.invoice_id
             WHERE i.issued_on BETWEEN $1::date AND $2::date
             """
         let sql: String
         switch groupBy {
         case "service":
-            // Each line's share, rounded down; the remainder of each amount goes to the invoice's first line.
+            // Each line's share, rounded down; what rounding leaves of each amount goes to the invoice's first line.
             sql = """
                 WITH inv AS (\(invoices)),
                 lines AS (
-                    SELECT l.invoice_id, l.line_number, l.service_code, inv.currency, inv.total_minor, inv.credited_minor, inv.paid_minor,
-                           l.amount_minor AS weight, (sum(l.amount_minor) OVER (PARTITION BY l.invoice_id))::bigint AS weights,
-                           row_number() OVER (PARTITION BY l.invoice_id ORDER BY l.line_number) AS position
+                    SELECT l.invoice_id, l.line_number, l.service_code, l.amount_minor, inv.currency, inv.total_minor, inv.credited_minor, inv.paid_minor
                     FROM inv JOIN report_invoice_lines l ON l.invoice_id = inv.invoice_id
                 ),
-                floors AS (
-                    SELECT lines.*,
-                           CASE WHEN weights = 0 THEN 0 ELSE total_minor * weight / weights END AS total_share,
-                           CASE WHEN weights = 0 THEN 0 ELSE credited_minor * weight / weights END AS credited_share,
-                           CASE WHEN weights = 0 THEN 0 ELSE paid_minor * weight / weights END AS paid_share
-                    FROM lines
+                weights AS (
+                    SELECT invoice_id, sum(amount_minor)::bigint AS weights, min(line_number) AS first_line FROM lines GROUP BY invoice_id
                 ),
                 shares AS (
-                    SELECT service_code AS key, currency,
-                           total_share + CASE WHEN position = 1 THEN total_minor - sum(total_share) OVER w ELSE 0 END AS invoiced,
-                           credited_share + CASE WHEN position = 1 THEN credited_minor - sum(credited_share) OVER w ELSE 0 END AS credited,
-                           paid_share + CASE WHEN position = 1 THEN paid_minor - sum(paid_share) OVER w ELSE 0 END AS paid
-                    FROM floors
-                    WINDOW w AS (PARTITION BY invoice_id)
+                    SELECT l.invoice_id, l.line_number = w.first_line AS first, l.service_code, l.currency, l.total_minor, l.credited_minor, l.paid_minor,
+                           CASE WHEN w.weights = 0 THEN 0 ELSE l.total_minor * l.amount_minor / w.weights END AS total_share,
+                           CASE WHEN w.weights = 0 THEN 0 ELSE l.credited_minor * l.amount_minor / w.weights END AS credited_share,
+                           CASE WHEN w.weights = 0 THEN 0 ELSE l.paid_minor * l.amount_minor / w.weights END AS paid_share
+                    FROM lines l JOIN weights w ON w.invoice_id = l.invoice_id
+                ),
+                rest AS (
+                    SELECT invoice_id, max(total_minor) - sum(total_share) AS total_rest, max(credited_minor) - sum(credited_share) AS credited_rest,
+                           max(paid_minor) - sum(paid_share) AS paid_rest
+                    FROM shares GROUP BY invoice_id
                 )
-                SELECT key, currency, sum(invoiced)::bigint, sum(credited)::bigint, sum(paid)::bigint FROM shares
-                GROUP BY key, currency ORDER BY key, currency
+                SELECT s.service_code, s.currency,
+                       sum(s.total_share + CASE WHEN s.first THEN r.total_rest ELSE 0 END)::bigint,
+                       sum(s.credited_share + CASE WHEN s.first THEN r.credited_rest ELSE 0 END)::bigint,
+                       sum(s.paid_share + CASE WHEN s.first THEN r.paid_rest ELSE 0 END)::bigint
+                FROM shares s JOIN rest r ON r.invoice_id = s.invoice_id
+                GROUP BY s.service_code, s.currency ORDER BY 1, 2
                 """
         default:
             let key = groupBy == "customer" ? "customer_code" : "to_char(issued_on, 'YYYY-MM')"
