@@ -8,7 +8,9 @@ import PostgresNIO
 /// their totals; `credited` the totals of those cancelled by a credit note; `paid` the payments received on them;
 /// `outstanding = invoiced − credited − paid` (negative when money is owed back). Grouped by month of issue
 /// (`YYYY-MM`), by customer (its code as billed) or by service: an invoice's amounts are then shared among its lines in
-/// proportion to what each line charged (price plus expedite surcharge), rounded down, the remainder to its first line.
+/// proportion to what each line charged (price plus expedite surcharge) by cumulative rounding down: a line gets
+/// ⌊amount × (its weight and the weights before it) ÷ all weights⌋ less the same for the lines before it, so the shares
+/// add up to the amount exactly.
 public struct RevenueReport: Codable, Sendable, Equatable {
     public struct Row: Codable, Sendable, Equatable {
         public var key: String
@@ -51,34 +53,31 @@ extension ManagementStore {
         let sql: String
         switch groupBy {
         case "service":
-            // Each line's share, rounded down; what rounding leaves of each amount goes to the invoice's first line.
+            // Cumulative rounding: a line's share is ⌊amount × weight up to and including it ÷ all weights⌋ less the same up to
+            // the line before, so the shares are within one minor unit of proportional and add up to the amount exactly.
+            // In bigint while the products fit (amounts and weights under 3·10⁹ minor units), in numeric beyond.
+            func share(_ amount: String) -> String {
+                """
+                CASE WHEN whole = 0 THEN 0
+                     WHEN \(amount) < 3000000000 AND whole < 3000000000
+                     THEN \(amount) * upto / whole - \(amount) * (upto - amount_minor) / whole
+                     ELSE (div(\(amount)::numeric * upto, whole) - div(\(amount)::numeric * (upto - amount_minor), whole))::bigint END
+                """
+            }
             sql = """
-                WITH inv AS (\(invoices)),
-                lines AS (
-                    SELECT l.invoice_id, l.line_number, l.service_code, l.amount_minor, inv.currency, inv.total_minor, inv.credited_minor, inv.paid_minor
-                    FROM inv JOIN report_invoice_lines l ON l.invoice_id = inv.invoice_id
-                ),
-                weights AS (
-                    SELECT invoice_id, sum(amount_minor)::bigint AS weights, min(line_number) AS first_line FROM lines GROUP BY invoice_id
-                ),
-                shares AS (
-                    SELECT l.invoice_id, l.line_number = w.first_line AS first, l.service_code, l.currency, l.total_minor, l.credited_minor, l.paid_minor,
-                           CASE WHEN w.weights = 0 THEN 0 ELSE l.total_minor * l.amount_minor / w.weights END AS total_share,
-                           CASE WHEN w.weights = 0 THEN 0 ELSE l.credited_minor * l.amount_minor / w.weights END AS credited_share,
-                           CASE WHEN w.weights = 0 THEN 0 ELSE l.paid_minor * l.amount_minor / w.weights END AS paid_share
-                    FROM lines l JOIN weights w ON w.invoice_id = l.invoice_id
-                ),
-                rest AS (
-                    SELECT invoice_id, max(total_minor) - sum(total_share) AS total_rest, max(credited_minor) - sum(credited_share) AS credited_rest,
-                           max(paid_minor) - sum(paid_share) AS paid_rest
-                    FROM shares GROUP BY invoice_id
-                )
-                SELECT s.service_code, s.currency,
-                       sum(s.total_share + CASE WHEN s.first THEN r.total_rest ELSE 0 END)::bigint,
-                       sum(s.credited_share + CASE WHEN s.first THEN r.credited_rest ELSE 0 END)::bigint,
-                       sum(s.paid_share + CASE WHEN s.first THEN r.paid_rest ELSE 0 END)::bigint
-                FROM shares s JOIN rest r ON r.invoice_id = s.invoice_id
-                GROUP BY s.service_code, s.currency ORDER BY 1, 2
+                WITH inv AS (\(invoices))
+                SELECT service_code, currency, sum(total_share)::bigint, sum(credited_share)::bigint, sum(paid_share)::bigint
+                FROM (
+                    SELECT service_code, currency, \(share("total_minor")) AS total_share, \(share("credited_minor")) AS credited_share,
+                           \(share("paid_minor")) AS paid_share
+                    FROM (
+                        SELECT l.service_code, l.amount_minor, inv.currency, inv.total_minor, inv.credited_minor, inv.paid_minor,
+                               (sum(l.amount_minor) OVER (PARTITION BY l.invoice_id ORDER BY l.line_number))::bigint AS upto,
+                               (sum(l.amount_minor) OVER (PARTITION BY l.invoice_id))::bigint AS whole
+                        FROM inv JOIN report_invoice_lines l ON l.invoice_id = inv.invoice_id
+                    ) lines
+                ) shares
+                GROUP BY service_code, currency ORDER BY 1, 2
                 """
         default:
             let key = groupBy == "customer" ? "customer_code" : "to_char(issued_on, 'YYYY-MM')"

@@ -40,13 +40,12 @@ extension ManagementStore {
         let key = groupBy == "month" ? "to_char(c.issued_at AT TIME ZONE 'UTC', 'YYYY-MM')" : "j.service_code"
         let rows = try await database.client.query(
             """
-            SELECT key, count(*)::int,
-                   round(percentile_cont(0.5) WITHIN GROUP (ORDER BY days)::numeric, 2)::float8,
-                   round(percentile_cont(0.9) WITHIN GROUP (ORDER BY days)::numeric, 2)::float8,
-                   (count(*) FILTER (WHERE on_time))::int
+            SELECT key, count::int, round(percentiles[1]::numeric, 2)::float8, round(percentiles[2]::numeric, 2)::float8, on_time FROM (
+            SELECT key, count(*) AS count, percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY days) AS percentiles,
+                   (count(*) FILTER (WHERE on_time))::int AS on_time
             FROM (
                 SELECT \(unescaped: key) AS key,
-                       extract(epoch FROM c.issued_at - r.received_at) / 86400 AS days,
+                       date_part('epoch', c.issued_at - r.received_at) / 86400 AS days,
                        (c.issued_at AT TIME ZONE 'UTC')::date <= j.due_on AS on_time
                 FROM report_certificates c
                 JOIN report_jobs j ON j.job_id = c.job_id
@@ -55,6 +54,7 @@ extension ManagementStore {
                   AND c.issued_at < (\(to)::date + 1)::timestamp AT TIME ZONE 'UTC'
             ) signed
             GROUP BY key
+            ) grouped
             ORDER BY key
             """,
             logger: database.logger

@@ -295,14 +295,14 @@ struct ManagementReportsTests {
             #expect(try byCustomer.array("rows") == [row("RA", "CNY", [19200, 3000, 12500, 3700]), row("RB", "EUR", [3180, 0, 1001, 2179])])
             // By service, each invoice shared by its lines' amounts. RPT-A CNY: I1 6 000 + I2 5 000 + I7 1 200 = 12 200; paid 6 000 + 2 500.
             // RPT-B CNY: I1 4 000 + I3 3 000 = 7 000; credited 3 000; paid 4 000. I4 (weights 2:1): invoiced 3 180 → 2 120 and 1 060;
-            // paid 1 001 → ⌊667.33⌋ = 667 and ⌊333.67⌋ = 333, the remaining 1 to the first line: 668 and 333.
+            // paid 1 001 by cumulative rounding → ⌊1 001 × 2 000 / 3 000⌋ = 667, then ⌊1 001 × 3 000 / 3 000⌋ − 667 = 334.
             let byService = try await lab.api.get("/v1/reports/revenue?\(window)&groupBy=service", token: lab.adminToken)
             try byService.expect(.ok)
             #expect(try byService.array("rows") == [
                 row("RPT-A", "CNY", [12200, 0, 8500, 3700]),
-                row("RPT-A", "EUR", [2120, 0, 668, 1452]),
+                row("RPT-A", "EUR", [2120, 0, 667, 1453]),
                 row("RPT-B", "CNY", [7000, 3000, 4000, 0]),
-                row("RPT-B", "EUR", [1060, 0, 333, 727]),
+                row("RPT-B", "EUR", [1060, 0, 334, 726]),
             ])
             // Money is for admin and billing only.
             let billing = try await lab.staff(["billing"])
