@@ -93,6 +93,12 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Management reports: owns no tables, reads only the read-only `report_*` views the owning modules publish.
+        .target(
+            name: "Management",
+            dependencies: ["LIMSCore", hummingbird, httpTypes, postgres],
+            swiftSettings: swiftSettings
+        ),
         // The web layer, above the domain modules: the shared foundation, then the staff console.
         .target(
             name: "Web",
@@ -102,8 +108,8 @@ let package = Package(
         .target(
             name: "Console",
             dependencies: [
-                "Web", "LIMSCore", "Accounts", "Instruments", "Orders", "Samples", "Scheduling", "Certification", "Billing", "Uncertainty", "Quality", hummingbird,
-                httpTypes,
+                "Web", "LIMSCore", "Accounts", "Instruments", "Orders", "Samples", "Scheduling", "Certification", "Billing", "Uncertainty", "Quality", "Management",
+                hummingbird, httpTypes,
             ],
             swiftSettings: swiftSettings
         ),
@@ -115,7 +121,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(name: "LIMSServer", dependencies: [
-            "Web", "Console", "Portal", "Quality", "LIMSCore", "Accounts", "Instruments", "Orders", "Samples", "Scheduling", "Billing", "Certification", "Uncertainty", "Reports",
+            "Web", "Console", "Portal", "Quality", "Management", "LIMSCore", "Accounts", "Instruments", "Orders", "Samples", "Scheduling", "Billing", "Certification", "Uncertainty", "Reports",
             "Webhooks", hummingbird, httpTypes, postgres, logging,
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ], swiftSettings: swiftSettings),

@@ -14,7 +14,7 @@ public struct Console: Sendable {
     static let templates = [
         "login", "console/home",
     ] + JobPages.templates + CertificatePages.templates + OrderPages.templates + ReceiptPages.templates + ItemPages.templates + AdminPages.templates + EquipmentPages.templates + InvoicePages.templates + InstrumentPages.templates
-        + NonconformityPages.templates
+        + NonconformityPages.templates + ReportPages.templates
 
     public init(pages: WebPages, services: ConsoleServices) throws {
         try pages.require(Self.templates)
@@ -43,6 +43,7 @@ public struct Console: Sendable {
         InvoicePages(area: area, services: services).addRoutes(to: staff)
         InstrumentPages(area: area, services: services).addRoutes(to: staff)
         NonconformityPages(area: area, services: services).addRoutes(to: staff)
+        ReportPages(area: area, services: services).addRoutes(to: staff)
         staff.get("**") { _, _ -> Response in throw WebError.notFound }
         staff.post("**") { _, _ -> Response in throw WebError.notFound }
     }

@@ -27,6 +27,7 @@ public struct ConsoleArea: WebArea {
         ("/console/equipment", "nav.equipment", []),
         ("/console/nonconformities", "nav.nonconformities", []),
         ("/console/invoices", "nav.invoices", ConsoleRules.billing),
+        ("/console/reports", "reportsPage.nav", []),
         ("/console/admin", "nav.admin", [.admin]),
     ]
 

@@ -1,6 +1,7 @@
 import Accounts
 import Billing
 import Certification
+import Management
 import Orders
 import Quality
 import Samples
@@ -26,13 +27,14 @@ public struct ConsoleServices: Sendable {
     public var billing: BillingStore
     public var invoiceDocuments: InvoiceDocuments
     public var nonconformities: NonconformityStore
+    public var management: ManagementStore
     public var serviceExists: @Sendable (String) async throws -> Bool
 
     public init(
         webSessions: WebSessionStore, sourceAddress: SourceAddress, staff: StaffStore, customers: CustomerStore, apiKeys: APIKeyStore, authorizations: AuthorizationStore,
         catalogue: CatalogueStore, orders: OrderStore, samples: SampleStore, jobs: JobQueue, equipment: EquipmentStore, bookings: BookingStore,
         measurements: MeasurementStore, certification: ReviewAndSigning, certificates: CertificateStore, billing: BillingStore,
-        invoiceDocuments: InvoiceDocuments, nonconformities: NonconformityStore, serviceExists: @escaping @Sendable (String) async throws -> Bool
+        invoiceDocuments: InvoiceDocuments, nonconformities: NonconformityStore, management: ManagementStore, serviceExists: @escaping @Sendable (String) async throws -> Bool
     ) {
         self.webSessions = webSessions
         self.sourceAddress = sourceAddress
@@ -52,6 +54,7 @@ public struct ConsoleServices: Sendable {
         self.billing = billing
         self.invoiceDocuments = invoiceDocuments
         self.nonconformities = nonconformities
+        self.management = management
         self.serviceExists = serviceExists
     }
 }

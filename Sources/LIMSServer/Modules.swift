@@ -6,6 +6,7 @@ import Foundation
 import Hummingbird
 import Instruments
 import LIMSCore
+import Management
 import Orders
 import Portal
 import Quality
@@ -41,6 +42,7 @@ struct Modules {
     let certification: ReviewAndSigning
     let certificates: CertificateStore
     let nonconformities: NonconformityStore
+    let management: ManagementStore
     let signingKey: SigningKey?
     let sourceAddress: SourceAddress
     let console: Console
@@ -115,6 +117,7 @@ struct Modules {
         self.certification = ReviewAndSigning(dependencies: dependencies, measurements: measurements)
         self.certificates = CertificateStore(dependencies: dependencies)
         self.nonconformities = NonconformityStore(database: database, equipment: equipment, certificates: certificates)
+        self.management = ManagementStore(database: database)
         self.invoiceDocuments = try InvoiceDocuments(
             renderer: renderer,
             issuer: .init(name: configuration.lab.name, address: configuration.lab.address, accreditation: configuration.lab.accreditation)
@@ -129,7 +132,7 @@ struct Modules {
                 webSessions: webSessions, sourceAddress: sourceAddress, staff: staff, customers: customers, apiKeys: apiKeys,
                 authorizations: authorizations, catalogue: catalogue, orders: orders, samples: samples, jobs: jobs, equipment: equipment,
                 bookings: bookings, measurements: measurements, certification: certification, certificates: certificates, billing: billing,
-                invoiceDocuments: invoiceDocuments, nonconformities: nonconformities, serviceExists: { [catalogue] code in try await catalogue.exists(code: code) }
+                invoiceDocuments: invoiceDocuments, nonconformities: nonconformities, management: management, serviceExists: { [catalogue] code in try await catalogue.exists(code: code) }
             )
         )
         self.portal = try Portal(
@@ -171,6 +174,7 @@ struct Modules {
         ).addRoutes(to: group)
         InvoiceController(billing: billing, documents: invoiceDocuments).addRoutes(to: group)
         WebhookController(store: webhooks).addRoutes(to: group)
+        ManagementController(reports: management).addRoutes(to: group)
     }
 
     /// Whether a service code is in the catalogue, for modules upstream of it (authorisations, equipment).

@@ -21,9 +21,11 @@ struct ImportGraphTests {
         "Quality": ["LIMSCore", "Scheduling", "Certification"],
         // Outbound webhooks: reads the customer event feed through LIMSCore and owns its tables.
         "Webhooks": ["LIMSCore"],
+        // Management reports read only the modules' published report views, through SQL: no domain module's Swift API.
+        "Management": ["LIMSCore"],
         // The web layer sits above every domain module and calls their Swift APIs; no domain module imports it.
         "Web": ["LIMSCore", "Accounts"],
-        "Console": ["Web", "LIMSCore", "Accounts", "Instruments", "Orders", "Samples", "Scheduling", "Certification", "Billing", "Uncertainty", "Quality"],
+        "Console": ["Web", "LIMSCore", "Accounts", "Instruments", "Orders", "Samples", "Scheduling", "Certification", "Billing", "Uncertainty", "Quality", "Management"],
         "Portal": ["Web", "LIMSCore", "Accounts", "Instruments", "Orders", "Samples", "Certification", "Billing", "Webhooks"],
         "LIMSServer": nil,
         "lims": ["LIMSServer", "LIMSCore", "Accounts", "Certification", "Reports", "Webhooks"],
