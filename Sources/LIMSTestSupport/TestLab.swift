@@ -50,6 +50,9 @@ public struct TestLab: Sendable {
         // Background sweeps stay out of the way of tests that count rows; tests run them by hand.
         configuration.sweepInterval = .seconds(24 * 3600)
         configuration.recallInterval = .seconds(24 * 3600)
+        // The webhook worker's lanes poll once at start, then rest: dozens of labs polling every 500 ms held enough
+        // connections to exhaust the throwaway cluster in a full run. Tests that deliver set a short interval.
+        configuration.webhooks.pollInterval = .seconds(24 * 3600)
         customize(&configuration)
         let finalConfiguration = configuration
         // The lab's key folder (if a test made one) is a throwaway: remove it whatever the outcome.
