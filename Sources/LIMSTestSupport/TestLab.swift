@@ -39,6 +39,19 @@ public struct TestLab: Sendable {
         testing: TestingSetup = .router,
         _ body: @escaping @Sendable (TestLab) async throws -> T
     ) async throws -> T {
+        try await LabGate.run {
+            try await start(signingKey: signingKey, customize: customize, on: existingDatabase, runtime: existingRuntime, testing: testing, body)
+        }
+    }
+
+    private static func start<T: Sendable>(
+        signingKey: Bool,
+        customize: @Sendable (inout AppConfiguration) -> Void,
+        on existingDatabase: DatabaseURL?,
+        runtime existingRuntime: DatabaseURL?,
+        testing: TestingSetup,
+        _ body: @escaping @Sendable (TestLab) async throws -> T
+    ) async throws -> T {
         let ownerURL: DatabaseURL
         if let existingDatabase { ownerURL = existingDatabase } else { ownerURL = try await TestDatabase.makeMigrated() }
         var configuration = AppConfiguration(

@@ -52,6 +52,30 @@ struct WebhookTests {
         return try response.array("items")
     }
 
+    /// The delivery log once `condition` holds, or as it stands after 30 s.
+    static func deliveries(
+        _ lab: TestLab, key: String, endpoint: UUID, until condition: ([JSONValue]) -> Bool
+    ) async throws -> [JSONValue] {
+        let deadline = Date().addingTimeInterval(30)
+        var log = try await deliveries(lab, key: key, endpoint: endpoint)
+        while !condition(log), Date() < deadline {
+            try await Task.sleep(for: .milliseconds(100))
+            log = try await deliveries(lab, key: key, endpoint: endpoint)
+        }
+        return log
+    }
+
+    /// The endpoint's status once it is `wanted`, or as it stands after 30 s.
+    static func status(_ lab: TestLab, key: String, endpoint: UUID, until wanted: String) async throws -> String {
+        let deadline = Date().addingTimeInterval(30)
+        var status = try await lab.api.get("/v1/webhooks/\(endpoint)", token: key).string("status")
+        while status != wanted, Date() < deadline {
+            try await Task.sleep(for: .milliseconds(100))
+            status = try await lab.api.get("/v1/webhooks/\(endpoint)", token: key).string("status")
+        }
+        return status
+    }
+
     @Test func everyEventTypeIsDeliveredSignedWithTheStandardHeaders() async throws {
         try await WebhookReceiver.run { receiver in
             try await TestLab.run(customize: Self.fast()) { lab in
@@ -79,7 +103,9 @@ struct WebhookTests {
                     #expect((message.json["data"] as? [String: Any])?["eventId"] as? String == message.id)
                 }
                 #expect(Set(received.map(\.type)) == Set(Self.eventTypes))
-                let log = try await Self.deliveries(lab, key: customer.key, endpoint: all.id)
+                let log = try await Self.deliveries(lab, key: customer.key, endpoint: all.id) {
+                    $0.count == Self.eventTypes.count && $0.allSatisfy { $0["status"]?.stringValue == "delivered" }
+                }
                 #expect(log.count == Self.eventTypes.count && log.allSatisfy { $0["status"]?.stringValue == "delivered" })
                 #expect(log.first?["responseStatus"] == .number(200))
             }
@@ -133,12 +159,12 @@ struct WebhookTests {
                 await receiver.setPlan([500, 500])
                 let event = try await Self.event(lab, customer: customer.id, type: "certificate.issued")
                 #expect(try await receiver.wait { await $0.received.count >= 3 })
-                try await Task.sleep(for: .milliseconds(500))
+                // The worker records the answer after the receiver has it: wait (bounded) for the third record.
+                let log = try await Self.deliveries(lab, key: customer.key, endpoint: hook.id) { $0.first?["status"]?.stringValue == "delivered" }
                 let received = await receiver.received
                 #expect(received.map(\.answered) == [500, 500, 200])
                 #expect(Set(received.map(\.id)) == [event.uuidString.lowercased()])
                 #expect(received.allSatisfy { $0.verifiedBy == [0] })
-                let log = try await Self.deliveries(lab, key: customer.key, endpoint: hook.id)
                 #expect(log.map { $0["attempt"] } == [.number(3), .number(2), .number(1)], "newest first")
                 #expect(log.map { $0["status"]?.stringValue } == ["delivered", "failed", "failed"])
                 #expect(log[1]["responseStatus"] == .number(500) && log[1]["nextAttemptAt"]?.stringValue != nil && log[1]["error"]?.stringValue != nil)
@@ -156,13 +182,7 @@ struct WebhookTests {
                 try await Self.event(lab, customer: customer.id, type: "certificate.issued")
                 #expect(try await receiver.wait { await $0.received.count >= 1 })
                 // The worker records the answer after the receiver has it: wait (bounded) for that record, not a fixed time.
-                var status = ""
-                for _ in 0..<300 {
-                    status = try await lab.api.get("/v1/webhooks/\(hook.id)", token: customer.key).string("status")
-                    if status == "disabled" { break }
-                    try await Task.sleep(for: .milliseconds(100))
-                }
-                #expect(status == "disabled")
+                #expect(try await Self.status(lab, key: customer.key, endpoint: hook.id, until: "disabled") == "disabled")
                 #expect(await receiver.received.count == 1, "no retry after 410")
                 let feed = try await lab.api.get("/v1/events", token: customer.key).array("items")
                 #expect(feed.last?["type"]?.stringValue == "webhook.disabled")
@@ -182,9 +202,9 @@ struct WebhookTests {
                 await receiver.setPlan([503, 503, 503, 503, 503])
                 try await Self.event(lab, customer: customer.id, type: "certificate.issued")
                 #expect(try await receiver.wait { await $0.received.count >= 3 })
-                try await Task.sleep(for: .milliseconds(600))
+                // The last failure disables the endpoint when the worker records it: wait (bounded) for that.
+                #expect(try await Self.status(lab, key: customer.key, endpoint: hook.id, until: "disabled") == "disabled")
                 #expect(await receiver.received.count == 3, "the first attempt and one per step of the schedule")
-                #expect(try await lab.api.get("/v1/webhooks/\(hook.id)", token: customer.key).string("status") == "disabled")
                 let feed = try await lab.api.get("/v1/events", token: customer.key).array("items")
                 let disabled = try #require(feed.last)
                 #expect(disabled["type"]?.stringValue == "webhook.disabled")
