@@ -42,6 +42,8 @@ public struct AppConfiguration: Sendable {
     public var signInThrottle = SignInThrottle.Settings()
     /// Webhook delivery (`LIMS_WEBHOOK_ALLOW_PRIVATE_NETWORKS`, `LIMS_WEBHOOK_RETRY_SCHEDULE`).
     public var webhooks = WebhookSettings()
+    /// The runtime connection pool (`LIMS_DB_POOL_MIN`, `LIMS_DB_POOL_MAX`, `LIMS_DB_KEEPALIVE`).
+    public var pool = DatabasePool()
     /// The key that seals webhook secrets: a file beside the signing key, made by `lims keys init`.
     public var webhookKeyPath: URL { WebhookKey.path(besideSigningKey: signingKeyPath) }
 

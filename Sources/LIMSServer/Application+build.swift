@@ -16,7 +16,7 @@ public func buildApplication(_ configuration: AppConfiguration) async throws -> 
         logger.logLevel = configuration.logLevel
         return logger
     }()
-    let client = PostgresClient(configuration: configuration.database.clientConfiguration, backgroundLogger: logger)
+    let client = PostgresClient(configuration: configuration.pool.apply(to: configuration.database.clientConfiguration), backgroundLogger: logger)
     let database = Database(client: client, logger: logger)
     let migrator = Migrator(directory: configuration.migrationsDirectory)
 

@@ -4,17 +4,14 @@ import Foundation
 ///
 /// Swift Testing starts every test of a run at once. On a two-core machine some three hundred labs, each with its
 /// own database, pool and server, starved each other: connections timed out after 3 s and tests that wait (bounded)
-/// for background work ran out of time. Tests queue here instead; a lab started inside another lab's body (two
-/// instances on one database) runs at once, so a test never waits on itself.
+/// for background work ran out of time. Tests queue here instead. No test starts a lab inside another lab's body
+/// (a second instance runs `lims serve` as a process), so a test never waits on itself.
 ///
 /// `LIMS_TEST_LABS` sets the number (default 6).
 public actor LabGate {
     public static let shared = LabGate(
         limit: ProcessInfo.processInfo.environment["LIMS_TEST_LABS"].flatMap(Int.init).map { max(1, $0) } ?? 6
     )
-
-    /// Whether the current task already holds a place.
-    @TaskLocal static var holding = false
 
     private var free: Int
     private var waiting: [CheckedContinuation<Void, Never>] = []
@@ -33,12 +30,11 @@ public actor LabGate {
         if waiting.isEmpty { free += 1 } else { waiting.removeFirst().resume() }
     }
 
-    /// Runs `body` holding a place (or the place this task already holds).
-    public static func run<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T {
-        if holding { return try await body() }
+    /// Runs `body` holding a place.
+    public static func run<T: Sendable>(_ body: () async throws -> T) async throws -> T {
         await shared.enter()
         do {
-            let result = try await $holding.withValue(true) { try await body() }
+            let result = try await body()
             await shared.leave()
             return result
         } catch {

@@ -66,6 +66,8 @@ public struct TestLab: Sendable {
         // The webhook worker's lanes poll once at start, then rest: dozens of labs polling every 500 ms held enough
         // connections to exhaust the throwaway cluster in a full run. Tests that deliver set a short interval.
         configuration.webhooks.pollInterval = .seconds(24 * 3600)
+        // Hundreds of short-lived labs: connections are opened on demand, not kept from the start.
+        configuration.pool.minimumConnections = 0
         customize(&configuration)
         let finalConfiguration = configuration
         // The lab's key folder (if a test made one) is a throwaway: remove it whatever the outcome.

@@ -80,6 +80,7 @@ struct DatabaseOptions: ParsableArguments {
         }
         configuration.trustedProxyHeader = environment["LIMS_TRUSTED_PROXY_HEADER"].flatMap { $0.isEmpty ? nil : $0 }
         configuration.webhooks = try Self.webhookSettings(environment)
+        configuration.pool = try Self.pool(environment)
         return configuration
     }
 }
@@ -105,6 +106,35 @@ extension DatabaseOptions {
             settings.lease = lease
         }
         return settings
+    }
+
+    /// `LIMS_DB_POOL_MIN` (connections kept open, default 4), `LIMS_DB_POOL_MAX` (default 20) and `LIMS_DB_KEEPALIVE`
+    /// (how often an idle connection is checked, default 30s; `off` never checks).
+    static func pool(_ environment: [String: String]) throws -> DatabasePool {
+        var pool = DatabasePool()
+        if let text = environment["LIMS_DB_POOL_MAX"], !text.isEmpty {
+            guard let value = Int(text), (1...1000).contains(value) else { throw ValidationError("LIMS_DB_POOL_MAX must be a whole number from 1 to 1000") }
+            pool.maximumConnections = value
+        }
+        if let text = environment["LIMS_DB_POOL_MIN"], !text.isEmpty {
+            guard let value = Int(text), (0...pool.maximumConnections).contains(value) else {
+                throw ValidationError("LIMS_DB_POOL_MIN must be a whole number from 0 to LIMS_DB_POOL_MAX (\(pool.maximumConnections))")
+            }
+            pool.minimumConnections = value
+        } else {
+            pool.minimumConnections = min(pool.minimumConnections, pool.maximumConnections)
+        }
+        if let text = environment["LIMS_DB_KEEPALIVE"], !text.isEmpty {
+            if text == "off" {
+                pool.keepAlive = nil
+            } else {
+                guard let every = DurationText.parse(text), every >= .seconds(1) else {
+                    throw ValidationError("LIMS_DB_KEEPALIVE must be a duration of at least 1s (e.g. 30s), or off")
+                }
+                pool.keepAlive = every
+            }
+        }
+        return pool
     }
 
     static func httpLimits(_ environment: [String: String]) throws -> HTTPLimits {
