@@ -21,56 +21,65 @@ public struct ManagementController: Sendable {
     }
 
     func turnaround(_ request: Request, context: AuthenticatedContext) async throws -> Response {
-        _ = try context.principal.requireStaff(anyOf: ManagementAccess.operations)
-        let format = try ReportFormat.negotiate(request)
-        var parameters = ReportParameters(request.query)
-        let range = parameters.range(today: ManagementStore.today(), defaultDays: 30)
-        let groupBy = parameters.choice("groupBy", TurnaroundReport.groupings, default: "service")
-        try parameters.finish()
-        guard let range else { throw Problem.validation(parameters.validator.issues) }
-        return try Self.respond(try await reports.turnaround(from: range.from, to: range.to, groupBy: groupBy), format, "turnaround", request, context)
+        try await answer("turnaround", for: ManagementAccess.operations, request, context) { parameters in
+            let range = parameters.range(today: ManagementStore.today(), defaultDays: 30)
+            let groupBy = parameters.choice("groupBy", TurnaroundReport.groupings, default: "service")
+            return range.map { ($0, groupBy) }
+        } run: { range, groupBy in
+            try await reports.turnaround(from: range.from, to: range.to, groupBy: groupBy)
+        }
     }
 
     func workload(_ request: Request, context: AuthenticatedContext) async throws -> Response {
-        _ = try context.principal.requireStaff(anyOf: ManagementAccess.operations)
-        let format = try ReportFormat.negotiate(request)
-        var parameters = ReportParameters(request.query)
-        let asOf = parameters.day("asOf", default: ManagementStore.today())
-        try parameters.finish()
-        guard let asOf else { throw Problem.validation(parameters.validator.issues) }
-        return try Self.respond(try await reports.workload(asOf: asOf), format, "workload", request, context)
+        try await answer("workload", for: ManagementAccess.operations, request, context) { parameters in
+            parameters.day("asOf", default: ManagementStore.today())
+        } run: { asOf in
+            try await reports.workload(asOf: asOf)
+        }
     }
 
     func revenue(_ request: Request, context: AuthenticatedContext) async throws -> Response {
-        _ = try context.principal.requireStaff(anyOf: ManagementAccess.finance)
-        let format = try ReportFormat.negotiate(request)
-        var parameters = ReportParameters(request.query)
-        let range = parameters.range(today: ManagementStore.today(), defaultDays: 365)
-        let groupBy = parameters.choice("groupBy", RevenueReport.groupings, default: "month")
-        try parameters.finish()
-        guard let range else { throw Problem.validation(parameters.validator.issues) }
-        return try Self.respond(try await reports.revenue(from: range.from, to: range.to, groupBy: groupBy), format, "revenue", request, context)
+        try await answer("revenue", for: ManagementAccess.finance, request, context) { parameters in
+            let range = parameters.range(today: ManagementStore.today(), defaultDays: 365)
+            let groupBy = parameters.choice("groupBy", RevenueReport.groupings, default: "month")
+            return range.map { ($0, groupBy) }
+        } run: { range, groupBy in
+            try await reports.revenue(from: range.from, to: range.to, groupBy: groupBy)
+        }
     }
 
     func receivables(_ request: Request, context: AuthenticatedContext) async throws -> Response {
-        _ = try context.principal.requireStaff(anyOf: ManagementAccess.finance)
-        let format = try ReportFormat.negotiate(request)
-        var parameters = ReportParameters(request.query)
-        let asOf = parameters.day("asOf", default: ManagementStore.today())
-        try parameters.finish()
-        guard let asOf else { throw Problem.validation(parameters.validator.issues) }
-        return try Self.respond(try await reports.receivables(asOf: asOf), format, "receivables", request, context)
+        try await answer("receivables", for: ManagementAccess.finance, request, context) { parameters in
+            parameters.day("asOf", default: ManagementStore.today())
+        } run: { asOf in
+            try await reports.receivables(asOf: asOf)
+        }
     }
 
     func equipmentDue(_ request: Request, context: AuthenticatedContext) async throws -> Response {
-        _ = try context.principal.requireStaff(anyOf: ManagementAccess.operations)
+        try await answer("equipment-due", for: ManagementAccess.operations, request, context) { parameters in
+            let asOf = parameters.day("asOf", default: ManagementStore.today())
+            let withinDays = parameters.integer("withinDays", in: 0...3650, default: 30)
+            return asOf.map { ($0, withinDays) }
+        } run: { asOf, withinDays in
+            try await reports.equipmentDue(asOf: asOf, withinDays: withinDays)
+        }
+    }
+
+    /// One report route, every step in the same order: the caller's role, the format (406 before any parameter is read),
+    /// the parameters (`read` collects every problem into one 422; it returns nil only when one was found), the report,
+    /// and the answer as JSON or CSV named `name`.
+    func answer<Query, Report: CSVReport & ResponseEncodable>(
+        _ name: String, for roles: [Role], _ request: Request, _ context: AuthenticatedContext,
+        read: (inout ReportParameters) -> Query?, run: (Query) async throws -> Report
+    ) async throws -> Response {
+        _ = try context.principal.requireStaff(anyOf: roles)
         let format = try ReportFormat.negotiate(request)
         var parameters = ReportParameters(request.query)
-        let asOf = parameters.day("asOf", default: ManagementStore.today())
-        let withinDays = parameters.integer("withinDays", in: 0...3650, default: 30)
+        let query = read(&parameters)
         try parameters.finish()
-        guard let asOf else { throw Problem.validation(parameters.validator.issues) }
-        return try Self.respond(try await reports.equipmentDue(asOf: asOf, withinDays: withinDays), format, "equipment-due", request, context)
+        guard let query else { throw Problem.validation(parameters.validator.issues) }
+        return try Self.respond(try await run(query), format, name, request, context)
     }
 
     /// The report as JSON, or as a CSV attachment.

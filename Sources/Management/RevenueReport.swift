@@ -53,30 +53,11 @@ extension ManagementStore {
         let sql: String
         switch groupBy {
         case "service":
-            // Cumulative rounding: a line's share is ⌊amount × weight up to and including it ÷ all weights⌋ less the same up to
-            // the line before, so the shares are within one minor unit of proportional and add up to the amount exactly.
-            // In bigint while the products fit (amounts and weights under 3·10⁹ minor units), in numeric beyond.
-            func share(_ amount: String) -> String {
-                """
-                CASE WHEN whole = 0 THEN 0
-                     WHEN \(amount) < 3000000000 AND whole < 3000000000
-                     THEN \(amount) * upto / whole - \(amount) * (upto - amount_minor) / whole
-                     ELSE (div(\(amount)::numeric * upto, whole) - div(\(amount)::numeric * (upto - amount_minor), whole))::bigint END
-                """
-            }
+            // Each line's shares of its invoice's amounts, as Billing keeps them (0058: the cumulative rounding above).
             sql = """
-                WITH inv AS (\(invoices))
-                SELECT service_code, currency, sum(total_share)::bigint, sum(credited_share)::bigint, sum(paid_share)::bigint
-                FROM (
-                    SELECT service_code, currency, \(share("total_minor")) AS total_share, \(share("credited_minor")) AS credited_share,
-                           \(share("paid_minor")) AS paid_share
-                    FROM (
-                        SELECT l.service_code, l.amount_minor, inv.currency, inv.total_minor, inv.credited_minor, inv.paid_minor,
-                               (sum(l.amount_minor) OVER (PARTITION BY l.invoice_id ORDER BY l.line_number))::bigint AS upto,
-                               (sum(l.amount_minor) OVER (PARTITION BY l.invoice_id))::bigint AS whole
-                        FROM inv JOIN report_invoice_lines l ON l.invoice_id = inv.invoice_id
-                    ) lines
-                ) shares
+                SELECT service_code, currency, sum(invoiced_minor)::bigint, sum(credited_minor)::bigint, sum(paid_minor)::bigint
+                FROM report_revenue_shares
+                WHERE issued_on BETWEEN $1::date AND $2::date
                 GROUP BY service_code, currency ORDER BY 1, 2
                 """
         default:

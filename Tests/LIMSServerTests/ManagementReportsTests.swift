@@ -28,10 +28,11 @@ struct ManagementReportsTests {
         return (orderId, items)
     }
 
-    /// Sets when `item` was received and when its job is due.
+    /// Sets when `item` was received and when its job is due. A receipt queues the item's job in its own transaction, so
+    /// the job's queue time is the receipt time (what `report_jobs` publishes as `received_at`): both are planted.
     func plantReceipt(_ lab: TestLab, _ item: UUID, receivedAt: String, dueOn: String) async throws {
         try await lab.asOwner("UPDATE item_receipts SET received_at = \(receivedAt)::timestamptz WHERE item_id = \(item)")
-        try await lab.asOwner("UPDATE jobs SET due_on = \(dueOn)::date WHERE item_id = \(item)")
+        try await lab.asOwner("UPDATE jobs SET due_on = \(dueOn)::date, enqueued_at = \(receivedAt)::timestamptz WHERE item_id = \(item)")
     }
 
     /// Signs `item`'s job at `signedAt`: an original certificate row and the job certified.
@@ -182,6 +183,27 @@ struct ManagementReportsTests {
         }
     }
 
+    @Test func theJobsViewPublishesEachItemsReceiptTime() async throws {
+        try await TestLab.run { lab in
+            let code = try await lab.service(code: "RPT-R")
+            let customer = try await lab.customer()
+            let (_, items) = try await receivedOrder(lab, customer, [code, code, code])
+            // Received through the API: the receipt's time, as Samples publishes it, is the time the jobs view gives turnaround.
+            let rows = try await lab.database.client.query(
+                """
+                SELECT count(*)::int, (count(*) FILTER (WHERE r.received_at = j.received_at))::int
+                FROM report_receipts r JOIN report_jobs j ON j.item_id = r.item_id
+                WHERE r.item_id = ANY (\(items))
+                """,
+                logger: lab.database.logger
+            )
+            for try await (received, same) in rows.decode((Int, Int).self) {
+                #expect(received == 3)
+                #expect(same == 3)
+            }
+        }
+    }
+
     @Test func workloadCountsOpenJobsByStateAgeBandAndTechnician() async throws {
         try await TestLab.run { lab in
             let code = try await lab.service(code: "RPT-W")
@@ -310,6 +332,55 @@ struct ManagementReportsTests {
             let technician = try await lab.staff(["technician"])
             try await lab.api.get("/v1/reports/revenue", token: technician.token).expect(.forbidden)
             try await lab.api.get("/v1/reports/receivables", token: technician.token).expect(.forbidden)
+        }
+    }
+
+    @Test func revenueByServiceFollowsLinesPaymentsAndCreditNotesAsTheyAreRecorded() async throws {
+        try await TestLab.run { lab in
+            let a = try await lab.service(code: "RPT-A")
+            let b = try await lab.service(code: "RPT-B")
+            let customer = try await lab.customer(code: "RS")
+            let o = try await receivedOrder(lab, customer, [a, b, a], receive: false)
+            // One invoice of 1 000 + 1 000 + 1 000 with 1 tax (total 3 001), its three lines written in one statement, last line first.
+            try await lab.asOwner(
+                """
+                INSERT INTO invoices (number, order_id, order_number, customer_reference, customer_id, customer_code, customer_name, customer_address,
+                                      currency, issued_on, due_on, discount_basis_points, tax_rate_basis_points, expedited, subtotal_minor, discount_minor,
+                                      surcharge_minor, tax_minor, total_minor)
+                SELECT 'S1', id, number, 'PO', customer_id, 'RS', 'Customer RS', '1 Road', 'CNY', '2026-05-04', '2026-06-03', 0, 0, false, 3000, 0, 0, 1, 3001
+                FROM orders WHERE id = \(o.order)
+                """
+            )
+            try await lab.asOwner(
+                """
+                INSERT INTO invoice_lines (invoice_id, line_number, item_id, service_code, description, unit_price_minor, expedite_surcharge_basis_points,
+                                           surcharge_minor)
+                SELECT i.id, l.n, (\(o.items))[l.n], l.code, 'Calibration', 1000, 0, 0
+                FROM invoices i, (VALUES (3, \(a)), (2, \(b)), (1, \(a))) AS l (n, code) WHERE i.number = 'S1'
+                """
+            )
+            func row(_ key: String, _ amounts: [Int64]) -> JSONValue {
+                .object([
+                    "key": .string(key), "currency": .string("CNY"), "invoiced": Self.money(amounts[0], "CNY"),
+                    "credited": Self.money(amounts[1], "CNY"), "paid": Self.money(amounts[2], "CNY"), "outstanding": Self.money(amounts[3], "CNY"),
+                ])
+            }
+            func byService() async throws -> [JSONValue] {
+                let report = try await lab.api.get("/v1/reports/revenue?from=2026-05-01&to=2026-05-31&groupBy=service", token: lab.adminToken)
+                try report.expect(.ok)
+                return try report.array("rows")
+            }
+            // 3 001 by cumulative rounding over weights 1 000 each: ⌊3 001 × 1/3⌋ = 1 000, ⌊3 001 × 2/3⌋ − 1 000 = 1 000, 3 001 − 2 000 = 1 001.
+            // RPT-A has lines 1 and 3: 1 000 + 1 001 = 2 001; RPT-B line 2: 1 000.
+            #expect(try await byService() == [row("RPT-A", [2001, 0, 0, 2001]), row("RPT-B", [1000, 0, 0, 1000])])
+            // A payment of 100 later: ⌊100/3⌋ = 33, ⌊200/3⌋ − 33 = 33, 100 − 66 = 34; RPT-A 67, RPT-B 33. Then 200 more (300): 100 each.
+            try await plantPayment(lab, "S1", 100, receivedOn: "2026-05-10")
+            #expect(try await byService() == [row("RPT-A", [2001, 0, 67, 1934]), row("RPT-B", [1000, 0, 33, 967])])
+            try await plantPayment(lab, "S1", 200, receivedOn: "2026-05-11")
+            #expect(try await byService() == [row("RPT-A", [2001, 0, 200, 1801]), row("RPT-B", [1000, 0, 100, 900])])
+            // A credit note cancels it in full: credited as invoiced, and what was paid is owed back.
+            try await plantCreditNote(lab, "S1", issuedOn: "2026-05-12")
+            #expect(try await byService() == [row("RPT-A", [2001, 2001, 200, -200]), row("RPT-B", [1000, 1000, 100, -100])])
         }
     }
 
