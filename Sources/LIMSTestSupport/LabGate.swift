@@ -13,32 +13,43 @@ public actor LabGate {
         limit: ProcessInfo.processInfo.environment["LIMS_TEST_LABS"].flatMap(Int.init).map { max(1, $0) } ?? 6
     )
 
+    private let limit: Int
     private var free: Int
-    private var waiting: [CheckedContinuation<Void, Never>] = []
+    /// Strictly first come, first served: a lab that wants every place is not overtaken by labs that want one.
+    private var waiting: [(places: Int, continuation: CheckedContinuation<Void, Never>)] = []
 
-    init(limit: Int) { free = limit }
+    init(limit: Int) {
+        self.limit = limit
+        free = limit
+    }
 
-    private func enter() async {
-        if free > 0 {
-            free -= 1
+    private func enter(places: Int) async {
+        if waiting.isEmpty, free >= places {
+            free -= places
             return
         }
-        await withCheckedContinuation { waiting.append($0) }
+        await withCheckedContinuation { waiting.append((places, $0)) }
     }
 
-    private func leave() {
-        if waiting.isEmpty { free += 1 } else { waiting.removeFirst().resume() }
+    private func leave(places: Int) {
+        free += places
+        while let first = waiting.first, first.places <= free {
+            free -= first.places
+            waiting.removeFirst()
+            first.continuation.resume()
+        }
     }
 
-    /// Runs `body` holding a place.
-    public static func run<T: Sendable>(_ body: () async throws -> T) async throws -> T {
-        await shared.enter()
+    /// Runs `body` holding a place, or every place when `alone` (for a test that measures time).
+    public static func run<T: Sendable>(alone: Bool = false, _ body: () async throws -> T) async throws -> T {
+        let places = alone ? shared.limit : 1
+        await shared.enter(places: places)
         do {
             let result = try await body()
-            await shared.leave()
+            await shared.leave(places: places)
             return result
         } catch {
-            await shared.leave()
+            await shared.leave(places: places)
             throw error
         }
     }

@@ -31,15 +31,17 @@ public struct TestLab: Sendable {
     /// or `TestDatabase.runtimeUser` on the same database).
     /// With `signingKey`, the lab's signing key is made before the server starts (the server reads it once, at start-up).
     /// `testing` is `.router` (no socket) by default; `.live` serves on a loopback port, for what needs a real peer.
+    /// `alone` waits until no other lab runs in this process and keeps them waiting (for tests that measure time).
     public static func run<T: Sendable>(
         signingKey: Bool = false,
         customize: @Sendable (inout AppConfiguration) -> Void = { _ in },
         on existingDatabase: DatabaseURL? = nil,
         runtime existingRuntime: DatabaseURL? = nil,
         testing: TestingSetup = .router,
+        alone: Bool = false,
         _ body: @escaping @Sendable (TestLab) async throws -> T
     ) async throws -> T {
-        try await LabGate.run {
+        try await LabGate.run(alone: alone) {
             try await start(signingKey: signingKey, customize: customize, on: existingDatabase, runtime: existingRuntime, testing: testing, body)
         }
     }

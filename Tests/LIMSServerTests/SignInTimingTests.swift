@@ -13,7 +13,7 @@ struct SignInTimingTests {
             $0.bcryptCost = 10
             $0.signInThrottle.maxFailuresPerEmail = 1000
             $0.signInThrottle.maxFailuresPerAddress = 1000
-        }) { lab in
+        }, alone: true) { lab in
             let known = try await lab.staff(["technician"])
             let knownEmail = try await lab.api.get("/v1/users/\(known.id)", token: lab.adminToken).string("email")
             let locked = try await lab.staff(["reviewer"])
