@@ -39,7 +39,8 @@ public struct PasswordPolicy: Sendable {
     public func issues(_ password: String?, email: String, field: String) -> [FieldIssue] {
         guard let password, !password.isEmpty else { return [FieldIssue(field: field, message: "is required")] }
         var issues: [String] = []
-        if password.count < Self.minimumLength { issues.append("must be at least \(Self.minimumLength) characters") }
+        // Each Unicode code point counts as one character (NIST SP 800-63B §5.1.1.2), as JSON Schema's minLength counts.
+        if password.unicodeScalars.count < Self.minimumLength { issues.append("must be at least \(Self.minimumLength) characters") }
         if password.utf8.count > Self.maximumBytes { issues.append("must be at most \(Self.maximumBytes) bytes in UTF-8 (bcrypt's limit)") }
         if password.allSatisfy({ $0.isWhitespace }) { issues.append("must not be only whitespace") }
         if password.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {

@@ -101,7 +101,9 @@ extension InstrumentStore {
         (Int64(day + 1_000_000) << 40) | (seq & ((1 << 40) - 1))
     }
 
+    /// Any position is a valid cursor, issued or not; its day is clamped to a range wider than every storable date
+    /// (years 0000 to 9999) and within PostgreSQL's, so an odd one starts the page before or after every entry.
     static func splitDuePosition(_ position: Int64) -> (day: Int?, seq: Int64) {
-        (Int(position >> 40) - 1_000_000, position & ((1 << 40) - 1))
+        (min(max(Int(position >> 40) - 1_000_000, -1_000_000), 3_000_000), position & ((1 << 40) - 1))
     }
 }

@@ -1,7 +1,11 @@
 import Foundation
 import Hummingbird
 
-/// `?limit=` (default 50, at most 500) and an opaque `?cursor=`.
+/// `?limit=` (default 50, at most 500) and `?cursor=`: a position in the list's order, after which the page starts.
+///
+/// A cursor is a position (a sequence number, an offset, or a packed key), written as a signed decimal integer. Any
+/// well-formed position is a valid place to start, whether this server issued it or not: the page holds the entries
+/// after it. Cursors of the earlier form (base64url of `p:<position>`) are still read, so a client's saved cursor works.
 public struct PageRequest: Sendable {
     public var limit: Int
     public var cursor: String?
@@ -24,7 +28,7 @@ public struct PageRequest: Sendable {
         }
         let cursor = query["cursor"].flatMap { $0.isEmpty ? nil : $0 }
         if let cursor, Self.decode(cursor) == nil {
-            issues.append(FieldIssue(field: "cursor", message: "is not a cursor this server issued"))
+            issues.append(FieldIssue(field: "cursor", message: Self.cursorMessage))
         }
         if !issues.isEmpty { throw Problem.validation(issues) }
         self.init(limit: limit, cursor: cursor)
@@ -34,21 +38,31 @@ public struct PageRequest: Sendable {
         try self.init(query: request.query)
     }
 
-    /// The position the cursor stands for (a monotonically increasing sequence number), or nil for the first page.
+    static let cursorMessage = "must be a position (a signed decimal integer), as nextCursor gives it"
+
+    /// The position the cursor stands for, or nil for the first page.
     public func cursorValue() throws -> Int64? {
         guard let cursor else { return nil }
-        guard let value = Self.decode(cursor) else { throw Problem.invalid("cursor", "is not a cursor this server issued") }
+        guard let value = Self.decode(cursor) else { throw Problem.invalid("cursor", Self.cursorMessage) }
         return value
     }
 
+    /// The cursor of a position: its decimal digits, as the document's `Cursor` pattern describes.
     public static func encode(_ position: Int64) -> String {
-        Data("p:\(position)".utf8).base64EncodedString()
-            .replacingOccurrences(of: "=", with: "")
-            .replacingOccurrences(of: "+", with: "-")
-            .replacingOccurrences(of: "/", with: "_")
+        String(position)
     }
 
+    /// A decimal position (an optional `-` and ASCII digits, within Int64), or a cursor of the earlier base64url form.
     static func decode(_ cursor: String) -> Int64? {
+        let digits = cursor.utf8.first == UInt8(ascii: "-") ? cursor.utf8.dropFirst() : cursor.utf8[...]
+        if !digits.isEmpty, digits.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }) {
+            return Int64(cursor)
+        }
+        return decodeBase64(cursor)
+    }
+
+    /// The earlier form: base64url (unpadded) of `p:<position>`.
+    static func decodeBase64(_ cursor: String) -> Int64? {
         var base64 = cursor.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
         while base64.count % 4 != 0 { base64 += "=" }
         guard let data = Data(base64Encoded: base64), let text = String(data: data, encoding: .utf8), text.hasPrefix("p:") else {

@@ -63,7 +63,10 @@ struct OpenAPISampleTests {
     /// A value the schema allows: the first enum value, formats filled in, bounds respected.
     static func sample(_ rawSchema: Any?, in document: Object, depth: Int = 0) throws -> JSONValue {
         let schema = resolve(rawSchema, in: document)
-        if schema["properties"] == nil, let alternatives = (schema["oneOf"] ?? schema["anyOf"]) as? [Any], let first = alternatives.first {
+        // Alternatives beside a type (a password's byte-width cases) only narrow it; the type's own rules give the sample.
+        if schema["properties"] == nil, schema["type"] == nil, let alternatives = (schema["oneOf"] ?? schema["anyOf"]) as? [Any],
+            let first = alternatives.first
+        {
             return try sample(first, in: document, depth: depth + 1)
         }
         if let values = schema["enum"] as? [Any], let first = values.first(where: { !($0 is NSNull) }) {
@@ -88,7 +91,7 @@ struct OpenAPISampleTests {
             if let pattern = schema["pattern"] as? String {
                 let decimal = "0.5"
                 var samples: [String: String] = [
-                    "\\S": "sample", "^[A-Z]{3}$": "CNY", "^[A-Za-z0-9_-]+$": "SAMPLE-1", "^[A-Za-z0-9._-]+$": "SAMPLE.1", "^[A-Za-z0-9_-]*$": "",
+                    "\\S": "sample", "^[A-Z]{3}$": "CNY", "^[A-Za-z0-9_-]+$": "SAMPLE-1", "^[A-Za-z0-9._-]+$": "SAMPLE.1", "^[A-Za-z0-9_-]*$": "", "^(-?([0-9]{1,18}|[1-8][0-9]{18}))?$": "",
                     "^[0-9]*\\.?[0-9]+$": decimal, "^-?[0-9]{1,15}(\\.[0-9]{1,15})?$": decimal, "^[0-9]{1,15}(\\.[0-9]{1,15})?$": decimal,
                     "^[0-9]{0,14}[1-9][0-9]{0,14}(\\.[0-9]{1,15})?$|^[0-9]{1,15}\\.[0-9]{0,14}[1-9][0-9]{0,14}$": decimal,
                 ]
