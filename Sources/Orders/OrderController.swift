@@ -115,4 +115,12 @@ public struct OrderController: Sendable {
     }
 }
 
-extension Order: ResponseEncodable {}
+/// An order answers with the JSON it writes itself (``JSONWritable``), the same JSON as the audit log keeps.
+extension Order: ResponseGenerator {
+    public func response(from request: Request, context: some RequestContext) throws -> Response {
+        Response(
+            status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(bytes: EncodedJSON(writing: self).bytes))
+        )
+    }
+}

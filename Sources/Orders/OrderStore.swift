@@ -98,14 +98,14 @@ public struct OrderStore: Sendable {
         )
         let placed = try await insert(
             orderId: orderId, customerId: customerId, reference: reference, priority: priority, returnAddress: submission.returnAddress,
-            currency: customer.currency, quote: try EncodedJSON(encoding: quote), items: orderItems, on: connection
+            currency: customer.currency, quote: EncodedJSON(writing: quote), items: orderItems, on: connection
         )
         let order = Order(
             id: orderId, number: placed.number, customerId: customerId, customerReference: reference, priority: priority,
             returnAddress: submission.returnAddress, status: .submitted, items: orderItems, quote: quote, rejectionReason: nil,
             submittedAt: placed.submittedAt, decidedAt: nil, completedAt: nil
         )
-        let json = try EncodedJSON(encoding: order)
+        let json = EncodedJSON(writing: order)
         try await AuditLog.record(
             on: connection, audit, action: "order.submitted", entity: "order", entityId: orderId.uuidString, afterJSON: json, logger: database.logger
         )
