@@ -43,6 +43,26 @@ public struct AuditEvent: Codable, Sendable {
     public var requestId: String?
 }
 
+/// A state change to record, prepared before the statement that writes it: a caller that ends its transaction with a
+/// write of its own (the stored idempotent response) records the event in that same statement, one round trip fewer.
+public struct AuditEntry: Sendable {
+    public var context: AuditContext
+    public var action: String
+    public var entity: String
+    public var entityId: String
+    public var beforeJSON: EncodedJSON?
+    public var afterJSON: EncodedJSON?
+
+    public init(_ context: AuditContext, action: String, entity: String, entityId: String, beforeJSON: EncodedJSON? = nil, afterJSON: EncodedJSON?) {
+        self.context = context
+        self.action = action
+        self.entity = entity
+        self.entityId = entityId
+        self.beforeJSON = beforeJSON
+        self.afterJSON = afterJSON
+    }
+}
+
 /// Writes and reads the audit log. The table rejects UPDATE and DELETE itself (migration 0002),
 /// so an event, once committed with the change it records, stays as written.
 public enum AuditLog {
@@ -85,6 +105,14 @@ public enum AuditLog {
                                       \(beforeJSON), \(afterJSON), \(context.requestId))
             """,
             logger: logger
+        )
+    }
+
+    /// Records a prepared entry on `connection`.
+    public static func record(_ entry: AuditEntry, on connection: PostgresConnection, logger: Logger) async throws {
+        try await record(
+            on: connection, entry.context, action: entry.action, entity: entry.entity, entityId: entry.entityId, beforeJSON: entry.beforeJSON,
+            afterJSON: entry.afterJSON, logger: logger
         )
     }
 

@@ -51,6 +51,18 @@ public struct Idempotency: Sendable {
         customerId: UUID, key: String, fingerprint: String,
         work: (PostgresConnection) async throws -> (status: Int, body: [UInt8])
     ) async throws -> Outcome {
+        try await run(customerId: customerId, key: key, fingerprint: fingerprint) { connection in
+            let (status, body) = try await work(connection)
+            return (status, body, nil)
+        }
+    }
+
+    /// Runs `work` once per `(customer, key)`; `work` returns the status and JSON body to store and send, and the audit
+    /// event of its change, which is recorded in the statement that stores the response.
+    public func run(
+        customerId: UUID, key: String, fingerprint: String,
+        work: (PostgresConnection) async throws -> (status: Int, body: [UInt8], audit: AuditEntry?)
+    ) async throws -> Outcome {
         guard !key.isEmpty, key.count <= 255 else { throw Problem.invalid("Idempotency-Key", "must be 1 to 255 characters") }
         return try await database.transaction { connection in
             let inserted = try await connection.query(
@@ -63,11 +75,31 @@ public struct Idempotency: Sendable {
             var isFirst = false
             for try await _ in inserted { isFirst = true }
             if isFirst {
-                let (status, body) = try await work(connection)
-                try await connection.query(
-                    "UPDATE idempotency_keys SET status_code = \(status), response_body = \(ByteBuffer(bytes: body)) WHERE customer_id = \(customerId) AND key = \(key)",
-                    logger: database.logger
-                )
+                let (status, body, audit) = try await work(connection)
+                if let audit {
+                    // The event first, then the stored response: one statement. The key's row exists (inserted above, in
+                    // this transaction), so the join runs the function exactly once; the count says it did.
+                    let rows = try await connection.query(
+                        """
+                        WITH audited AS (
+                            SELECT record_audit_event(\(audit.context.actor.kind), \(audit.context.actor.id), \(audit.context.actor.name), \(audit.action),
+                                                      \(audit.entity), \(audit.entityId), \(audit.beforeJSON), \(audit.afterJSON), \(audit.context.requestId))
+                        )
+                        UPDATE idempotency_keys SET status_code = \(status), response_body = \(ByteBuffer(bytes: body))
+                        FROM audited WHERE customer_id = \(customerId) AND key = \(key)
+                        RETURNING 1
+                        """,
+                        logger: database.logger
+                    )
+                    var updated = 0
+                    for try await _ in rows { updated += 1 }
+                    guard updated == 1 else { throw IdempotencyError.keyRowMissing }
+                } else {
+                    try await connection.query(
+                        "UPDATE idempotency_keys SET status_code = \(status), response_body = \(ByteBuffer(bytes: body)) WHERE customer_id = \(customerId) AND key = \(key)",
+                        logger: database.logger
+                    )
+                }
                 return Outcome(status: status, body: body, replayed: false)
             }
             let stored = try await connection.query(
@@ -86,4 +118,8 @@ public struct Idempotency: Sendable {
     }
 }
 
-
+/// The row inserted at the start of an idempotent request was not there to store its response: a bug, never a client's
+/// fault (the transaction rolls back, nothing is written).
+enum IdempotencyError: Error {
+    case keyRowMissing
+}

@@ -36,8 +36,8 @@ public struct OrderController: Sendable {
         let body = Array(buffer: try await request.collectBody(upTo: context.maxUploadSize))
         let submission = try await request.decode(as: OrderSubmission.self, context: context)
         return try await idempotent(request, body: body, customerId: customer.customerId, context: context) { connection in
-            let submitted = try await orders.submitEncoded(submission, customerId: customer.customerId, on: connection, audit: context.audit)
-            return (201, submitted.json.bytes)
+            let submitted = try await orders.submitLeavingAudit(submission, customerId: customer.customerId, on: connection, audit: context.audit)
+            return (201, submitted.json.bytes, submitted.audit)
         }
     }
 
@@ -69,12 +69,27 @@ public struct OrderController: Sendable {
         _ request: Request, body: [UInt8], customerId: UUID, context: AuthenticatedContext,
         work: @escaping (PostgresConnection) async throws -> (status: Int, body: [UInt8])
     ) async throws -> Response {
+        try await idempotent(request, body: body, customerId: customerId, context: context) { connection in
+            let (status, body) = try await work(connection)
+            return (status, body, nil)
+        }
+    }
+
+    /// As above, for work that leaves its audit event to be recorded with the stored response.
+    func idempotent(
+        _ request: Request, body: [UInt8], customerId: UUID, context: AuthenticatedContext,
+        work: @escaping (PostgresConnection) async throws -> (status: Int, body: [UInt8], audit: AuditEntry?)
+    ) async throws -> Response {
         let outcome: Idempotency.Outcome
         if let key = request.headers[.idempotencyKey] {
             let fingerprint = Idempotency.fingerprint(method: request.method.rawValue, path: request.uri.path, body: body)
             outcome = try await idempotency.run(customerId: customerId, key: key, fingerprint: fingerprint, work: work)
         } else {
-            let (status, body) = try await database.transaction { connection in try await work(connection) }
+            let (status, body) = try await database.transaction { connection in
+                let (status, body, audit) = try await work(connection)
+                if let audit { try await AuditLog.record(audit, on: connection, logger: database.logger) }
+                return (status, body)
+            }
             outcome = Idempotency.Outcome(status: status, body: body, replayed: false)
         }
         var headers: HTTPFields = [.contentType: "application/json"]

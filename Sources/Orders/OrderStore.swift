@@ -45,6 +45,16 @@ public struct OrderStore: Sendable {
     public func submitEncoded(
         _ submission: OrderSubmission, customerId: UUID, on connection: PostgresConnection, audit: AuditContext
     ) async throws -> (order: Order, json: EncodedJSON) {
+        let submitted = try await submitLeavingAudit(submission, customerId: customerId, on: connection, audit: audit)
+        try await AuditLog.record(submitted.audit, on: connection, logger: database.logger)
+        return (submitted.order, submitted.json)
+    }
+
+    /// ``submitEncoded(_:customerId:on:audit:)`` without writing the `order.submitted` audit event: the caller records
+    /// `audit` in the same transaction (the API writes it with the stored idempotent response, in one statement).
+    public func submitLeavingAudit(
+        _ submission: OrderSubmission, customerId: UUID, on connection: PostgresConnection, audit: AuditContext
+    ) async throws -> (order: Order, json: EncodedJSON, audit: AuditEntry) {
         var validator = Validator()
         let (reference, priority, items) = submission.validate(into: &validator)
         guard let customer = try await customers.find(id: customerId, on: connection) else { throw Problem.notFound("Customer") }
@@ -106,10 +116,7 @@ public struct OrderStore: Sendable {
             submittedAt: placed.submittedAt, decidedAt: nil, completedAt: nil
         )
         let json = EncodedJSON(writing: order)
-        try await AuditLog.record(
-            on: connection, audit, action: "order.submitted", entity: "order", entityId: orderId.uuidString, afterJSON: json, logger: database.logger
-        )
-        return (order, json)
+        return (order, json, AuditEntry(audit, action: "order.submitted", entity: "order", entityId: orderId.uuidString, afterJSON: json))
     }
 
     /// Numbers and inserts the order and all its items in one statement; gives back the number and the submission time.

@@ -26,6 +26,14 @@ struct IdempotencyTests {
             let mismatch = try await lab.api.post("/v1/orders", token: customer.key, json: other, headers: [.idempotencyKey: "key-1"])
             #expect(mismatch.status == .unprocessableContent)
             #expect(mismatch.problemFields == ["Idempotency-Key"])
+            // The event is recorded with the stored response, once: a replay records nothing. Without a key, as well.
+            let unkeyed = try await lab.api.post("/v1/orders", token: customer.key, json: body)
+            try unkeyed.expect(.created)
+            for (id, expected) in [(try first.string("id"), first), (try unkeyed.string("id"), unkeyed)] {
+                let audit = try await lab.api.get("/v1/audit?entity=order&entityId=\(id)&action=order.submitted", token: lab.adminToken)
+                #expect(try audit.array("items").count == 1)
+                #expect(audit.value("items.0.after") == expected.json)
+            }
         }
     }
 
@@ -62,6 +70,8 @@ struct IdempotencyTests {
             #expect(responses.filter { !$0.2 }.count == 1)  // exactly one did the work; seven replayed
             let orders = try await lab.api.get("/v1/orders", token: customer.key)
             #expect(try orders.array("items").count == 1)
+            let audit = try await lab.api.get("/v1/audit?entity=order&entityId=\(responses[0].1)&action=order.submitted", token: lab.adminToken)
+            #expect(try audit.array("items").count == 1)
         }
     }
 
