@@ -4,6 +4,7 @@
 #   (a) `GET /v1/instruments?status=overdue` (first page, 50 instruments) with that customer's API key, through
 #       `lims serve`, driven by wrk at 1 and 8 connections, beside list.sql (the same query) run by pgbench; and the same
 #       page across every customer with a staff token;
+#   then `GET /v1/reports/compliance` over a year, as that customer and as staff over every customer (median of 15);
 #   (b) one recall sweep, `lims recall run` (a day's worth of notices to send: earlier passes sent the rest), and a second
 #       one with nothing left to send, beside sweep-scan.sql (what a pass must read) run by pgbench.
 # It prints requests/s, p50 and p99, and the API/pgbench ratios.
@@ -142,6 +143,17 @@ done
 STAFF=$(api_run "$PAGE" "$ADMIN" 1 "$SECONDS_PER_RUN")
 echo "   staff, every customer's (1 000 000), 1 connection: $STAFF (rate p50 p99)"
 
+# The compliance report (#20's report on the register): one request at a time, each timed by curl, after a warm-up.
+median_ms() {   # $1 path, $2 token → the median of 15 timed requests, in ms
+  for _ in $(seq 1 3); do curl -fs -o /dev/null "$BASE$1" -H "Authorization: Bearer $2"; done
+  for _ in $(seq 1 15); do curl -fs -o /dev/null -w '%{time_total}\n' "$BASE$1" -H "Authorization: Bearer $2"; done \
+    | sort -g | awk '{ v[NR] = $1 * 1000 } END { printf "%.1f", v[int((NR + 1) / 2)] }'
+}
+REPORT="/v1/reports/compliance?from=$(date -u -d '1 year ago' +%F)&to=$(date -u +%F)"
+COMPLIANCE_CUSTOMER=$(median_ms "$REPORT" "$API_KEY")
+COMPLIANCE_STAFF=$(median_ms "$REPORT" "$ADMIN")
+echo "== GET $REPORT: the big customer's $COMPLIANCE_CUSTOMER ms, staff over every customer $COMPLIANCE_STAFF ms (median of 15)"
+
 echo "== Recall sweep"
 SENT_BEFORE=$(psql -c "SELECT count(*) FROM customer_events WHERE type LIKE 'instrument.%'")
 SWEEP_START=$(date +%s.%N)
@@ -168,6 +180,7 @@ for connections in 1 8; do
 done
 read -r rate p50 p99 <<<"$STAFF"
 printf 'staff across all customers, 1 conn: %.0f req/s, p50 %.2f ms, p99 %.2f ms\n' "$rate" "$p50" "$p99"
+echo "compliance report, a year: the big customer's (100 000) ${COMPLIANCE_CUSTOMER} ms, staff over 1 000 000 ${COMPLIANCE_STAFF} ms (median of 15)"
 echo "recall sweep (lims recall run): ${SWEEP_MS} ms sending $SENT notices; ${SWEEP2_MS} ms with none to send;"
 echo "   its reads alone (pgbench sweep-scan.sql): ${SCAN} ms; sweep/scan with nothing to send: $(ratio "$SWEEP2_MS" "$SCAN")"
 echo "total time: ${SECONDS}s"
