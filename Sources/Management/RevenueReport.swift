@@ -53,7 +53,8 @@ extension ManagementStore {
         let sql: String
         switch groupBy {
         case "service":
-            // Each line's shares of its invoice's amounts, as Billing keeps them (0058: the cumulative rounding above).
+            // Each line's shares of its invoice's amounts, as Billing keeps them (0058: cumulative rounding, so the shares are within
+            // one minor unit of proportional and add up to the invoice's amounts exactly).
             sql = """
                 SELECT service_code, currency, sum(invoiced_minor)::bigint, sum(credited_minor)::bigint, sum(paid_minor)::bigint
                 FROM report_revenue_shares

@@ -49,7 +49,7 @@ public struct OrderController: Sendable {
         let input = try await request.decode(as: ReorderRequest.self, context: context)
         return try await idempotent(request, body: body, customerId: customer.customerId, context: context) { connection in
             let placed = try await orders.reorder(input, customerId: customer.customerId, on: connection, audit: context.audit)
-            return (201, placed.json.bytes)
+            return (201, placed.json.bytes, nil)
         }
     }
 
@@ -60,22 +60,12 @@ public struct OrderController: Sendable {
         let body = Array(buffer: try await request.collectBody(upTo: context.maxUploadSize))
         return try await idempotent(request, body: body, customerId: customer.customerId, context: context) { connection in
             let order = try await orders.cancel(id: id, customerId: customer.customerId, on: connection, audit: context.audit)
-            return (200, try Array(JSONValue.encoder.encode(order)))
+            return (200, EncodedJSON(writing: order).bytes, nil)
         }
     }
 
-    /// Runs `work` in a transaction, once per `Idempotency-Key` when the customer sent one.
-    func idempotent(
-        _ request: Request, body: [UInt8], customerId: UUID, context: AuthenticatedContext,
-        work: @escaping (PostgresConnection) async throws -> (status: Int, body: [UInt8])
-    ) async throws -> Response {
-        try await idempotent(request, body: body, customerId: customerId, context: context) { connection in
-            let (status, body) = try await work(connection)
-            return (status, body, nil)
-        }
-    }
-
-    /// As above, for work that leaves its audit event to be recorded with the stored response.
+    /// Runs `work` in a transaction, once per `Idempotency-Key` when the customer sent one. An audit entry `work` leaves
+    /// is recorded in that transaction (with the stored response when there is a key).
     func idempotent(
         _ request: Request, body: [UInt8], customerId: UUID, context: AuthenticatedContext,
         work: @escaping (PostgresConnection) async throws -> (status: Int, body: [UInt8], audit: AuditEntry?)
