@@ -17,7 +17,9 @@ extension SessionStore {
 
     /// Changes the signed-in user's password and ends every other session of theirs. The current password is
     /// checked like a sign-in (reserved against the throttle first, one bcrypt): a wrong one is a failed attempt
-    /// and a 422 on `currentPassword`; a locked email or address is 429. The new password follows ``PasswordPolicy``.
+    /// and a 403 naming `currentPassword` (a failed proof of identity, not bad data: no schema can say what the
+    /// password is), with any problems of the new password beside it; a locked email or address is 429. The new
+    /// password follows ``PasswordPolicy``.
     public func changePassword(
         of principal: Principal, _ change: PasswordChange, keepingSession token: String, sourceAddress: String, audit: AuditContext
     ) async throws {
@@ -44,6 +46,10 @@ extension SessionStore {
         } else {
             try await recordFailure(attempt, reason: "wrong_current_password", number: number, locksEmail: locksEmail, locksAddress: locksAddress)
             validator.add("currentPassword", "is not your current password")
+            throw Problem(
+                status: .forbidden, title: "Current password is wrong",
+                detail: "The current password does not match: the password was not changed.", errors: validator.issues
+            )
         }
         try validator.finish()
 

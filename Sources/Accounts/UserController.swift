@@ -76,6 +76,8 @@ public struct UserController: Sendable {
         _ = try context.principal.requireStaff(.admin)
         let userId = try context.parameters.require("id", as: UUID.self)
         let input = try await request.decode(as: GrantRequest.self, context: context)
+        // The user named by the path comes first: an unknown one is 404 whatever the body says.
+        guard try await staff.find(id: userId) != nil else { throw Problem.notFound("User") }
         var validator = Validator()
         let code = validator.requireText(input.serviceCode, "serviceCode", maxLength: 64)
         if !code.isEmpty, try await !serviceExists(code) { validator.add("serviceCode", "is not a service in the catalogue") }

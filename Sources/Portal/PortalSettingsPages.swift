@@ -195,7 +195,8 @@ struct PortalSettingsPages {
                 .init(currentPassword: form.all("currentPassword").first, newPassword: form.all("newPassword").first), keepingSession: secret,
                 sourceAddress: services.sourceAddress.resolve(request, peer: context.root.remoteAddress), audit: context.audit
             )
-        } catch let problem as Problem where problem.status == .unprocessableContent {
+        } catch let problem as Problem where problem.status == .unprocessableContent || (problem.status == .forbidden && !problem.errors.isEmpty) {
+            // A wrong current password is a 403 naming the field: shown beside it like any other problem.
             var problems: [String: String] = [:]
             for issue in problem.errors { problems[issue.field] = issue.message }
             return try renderAccount(request, context: context, problems: problems, status: .unprocessableContent)

@@ -146,7 +146,7 @@ struct CustomerUserTests {
                 "/v1/auth/password", token: user.token,
                 json: ["currentPassword": .string("not my password"), "newPassword": .string("a new long passphrase 7")]
             )
-            try wrong.expect(.unprocessableContent)
+            try wrong.expect(.forbidden)
             let changed = try await lab.api.post(
                 "/v1/auth/password", token: user.token,
                 json: ["currentPassword": .string(TestLab.password), "newPassword": .string("a new long passphrase 7")]

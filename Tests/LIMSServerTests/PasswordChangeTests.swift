@@ -32,7 +32,7 @@ struct PasswordChangeTests {
         }
     }
 
-    @Test func aWrongCurrentPasswordIs422AndCountsAsAFailedSignIn() async throws {
+    @Test func aWrongCurrentPasswordIs403NamingTheFieldAndCountsAsAFailedSignIn() async throws {
         try await TestLab.run { lab in
             let person = try await lab.staff(["reviewer"])
             let email = try await lab.api.get("/v1/users/\(person.id)", token: lab.adminToken).string("email")
@@ -40,10 +40,16 @@ struct PasswordChangeTests {
                 "/v1/auth/password", token: person.token,
                 json: ["currentPassword": .string("not my password"), "newPassword": .string(Self.newPassword)]
             )
-            #expect(wrong.status == .unprocessableContent)
+            #expect(wrong.status == .forbidden)
             #expect(wrong.problemFields == ["currentPassword"])
             #expect(try await lab.throttle(email: email)?.attempts == 1)
-            for _ in 0..<4 {
+            let wrongAndWeak = try await lab.api.post(
+                "/v1/auth/password", token: person.token, json: ["currentPassword": .string("not my password"), "newPassword": .string("letmein")]
+            )
+            #expect(wrongAndWeak.status == .forbidden)
+            #expect(Set(wrongAndWeak.problemFields) == ["currentPassword", "newPassword"], "every problem is named: \(wrongAndWeak.text)")
+            #expect(try await lab.throttle(email: email)?.attempts == 2)
+            for _ in 0..<3 {
                 _ = try await lab.api.post(
                     "/v1/auth/password", token: person.token,
                     json: ["currentPassword": .string("not my password"), "newPassword": .string(Self.newPassword)]
