@@ -17,9 +17,13 @@ public struct APIKeySummary: Codable, Sendable {
 /// API keys: issued per customer, stored as SHA-256 only, revocable with immediate effect.
 public struct APIKeyStore: Sendable {
     let database: Database
+    /// Answers only while ``followRevocations(logger:)`` runs for it (the server runs it; a store made elsewhere
+    /// reads the database every time).
+    public let cache: APIKeyCache
 
-    public init(database: Database) {
+    public init(database: Database, cache: APIKeyCache = APIKeyCache()) {
         self.database = database
+        self.cache = cache
     }
 
     public struct IssuedKey: Codable, Sendable {
@@ -64,7 +68,7 @@ public struct APIKeyStore: Sendable {
     }
 
     /// Revokes a key; it answers 401 from the next request on. Revoking twice is a 409.
-    /// Revokes a key; with `scope`, only a key of that customer (any other is 404, as if it did not exist).
+    /// with `scope`, only a key of that customer (any other is 404, as if it did not exist).
     public func revoke(id: UUID, scope: UUID? = nil, audit: AuditContext) async throws {
         try await database.transaction { connection in
             let rows = try await connection.query(
@@ -83,6 +87,8 @@ public struct APIKeyStore: Sendable {
                 before: ["revoked": false], after: ["revoked": true], logger: database.logger
             )
         }
+        // Committed: this instance forgets the key before answering; the others when the trigger's notification arrives.
+        cache.changed(keyId: id)
     }
 
     public func list(customerId: UUID) async throws -> [APIKeySummary] {
@@ -99,12 +105,17 @@ public struct APIKeyStore: Sendable {
 
     /// The customer behind an unrevoked key, if any.
     public func principal(forKey key: String) async throws -> CustomerPrincipal? {
+        let hash = SecretToken.hash(key)
+        if let cached = cache.principal(forHash: hash) { return cached }
+        let generation = cache.generation()
         let rows = try await database.client.query(
-            "SELECT id, customer_id FROM api_keys WHERE key_hash = \(SecretToken.hash(key)) AND revoked_at IS NULL",
+            "SELECT id, customer_id FROM api_keys WHERE key_hash = \(hash) AND revoked_at IS NULL",
             logger: database.logger
         )
         for try await (id, customerId) in rows.decode((UUID, UUID).self) {
-            return CustomerPrincipal(customerId: customerId, apiKeyId: id)
+            let principal = CustomerPrincipal(customerId: customerId, apiKeyId: id)
+            cache.store(principal, forHash: hash, readAt: generation)
+            return principal
         }
         return nil
     }
