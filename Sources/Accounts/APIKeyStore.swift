@@ -17,8 +17,8 @@ public struct APIKeySummary: Codable, Sendable {
 /// API keys: issued per customer, stored as SHA-256 only, revocable with immediate effect.
 public struct APIKeyStore: Sendable {
     let database: Database
-    /// Answers only while ``followRevocations(logger:)`` runs for it (the server runs it; a store made elsewhere
-    /// reads the database every time).
+    /// Answers only while ``AccountsCaches/follow(database:logger:)`` runs for it (the server runs it; a store made
+    /// elsewhere reads the database every time).
     public let cache: APIKeyCache
 
     public init(database: Database, cache: APIKeyCache = APIKeyCache()) {
@@ -88,7 +88,7 @@ public struct APIKeyStore: Sendable {
             )
         }
         // Committed: this instance forgets the key before answering; the others when the trigger's notification arrives.
-        cache.changed(keyId: id)
+        cache.changed(id: id)
     }
 
     public func list(customerId: UUID) async throws -> [APIKeySummary] {
@@ -106,7 +106,7 @@ public struct APIKeyStore: Sendable {
     /// The customer behind an unrevoked key, if any.
     public func principal(forKey key: String) async throws -> CustomerPrincipal? {
         let hash = SecretToken.hash(key)
-        if let cached = cache.principal(forHash: hash) { return cached }
+        if let cached = cache.value(for: hash) { return cached }
         let generation = cache.generation()
         let rows = try await database.client.query(
             "SELECT id, customer_id FROM api_keys WHERE key_hash = \(hash) AND revoked_at IS NULL",
@@ -114,7 +114,7 @@ public struct APIKeyStore: Sendable {
         )
         for try await (id, customerId) in rows.decode((UUID, UUID).self) {
             let principal = CustomerPrincipal(customerId: customerId, apiKeyId: id)
-            cache.store(principal, forHash: hash, readAt: generation)
+            cache.store(principal, for: hash, readAt: generation)
             return principal
         }
         return nil

@@ -33,7 +33,7 @@ extension CustomerStore {
             validator.check(Self.documentLanguages.contains(language), "documentLanguage", "must be one of en, zh-Hans, bilingual")
         }
         try validator.finish()
-        return try await database.transaction { connection in
+        let updated = try await database.transaction { connection in
             let locked = try await connection.query(
                 "SELECT \(unescaped: Self.columns) FROM customers WHERE id = \(id) FOR UPDATE", logger: database.logger
             )
@@ -53,6 +53,9 @@ extension CustomerStore {
             )
             return after
         }
+        // Committed: this instance forgets the old row before answering; the others when the trigger's notice arrives.
+        cache.changed(id: id)
+        return updated
     }
 
     /// One customer's reminder lead in days; `nil` when the customer is unknown.

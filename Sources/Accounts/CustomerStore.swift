@@ -25,9 +25,12 @@ public struct Customer: Codable, Sendable, Equatable {
 /// Customers and their API keys. Owns `customers` and `api_keys`.
 public struct CustomerStore: Sendable {
     let database: Database
+    /// Customers read by ``terms(id:on:)``; answers only while ``AccountsCaches/follow(database:logger:)`` runs for it.
+    let cache: FollowedCache<UUID, Customer>
 
-    public init(database: Database) {
+    public init(database: Database, cache: FollowedCache<UUID, Customer> = AccountsCaches().customers) {
         self.database = database
+        self.cache = cache
     }
 
     public struct NewCustomer: Decodable, Sendable {
@@ -107,6 +110,16 @@ public struct CustomerStore: Sendable {
     public func find(id: UUID, on connection: PostgresConnection) async throws -> Customer? {
         let rows = try await connection.query("SELECT \(unescaped: Self.columns) FROM customers WHERE id = \(id)", logger: database.logger)
         return try await Self.decode(rows).first
+    }
+
+    /// The customer as ``find(id:on:)`` reads it, from this instance's cache when it holds the row (it follows every
+    /// change: migration 0059): for pricing an order, never to read back a change made on `connection`.
+    public func terms(id: UUID, on connection: PostgresConnection) async throws -> Customer? {
+        if let cached = cache.value(for: id) { return cached }
+        let generation = cache.generation()
+        guard let customer = try await find(id: id, on: connection) else { return nil }
+        cache.store(customer, for: id, readAt: generation)
+        return customer
     }
 
     public func find(id: UUID) async throws -> Customer? {

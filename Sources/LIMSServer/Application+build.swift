@@ -28,11 +28,11 @@ public func buildApplication(_ configuration: AppConfiguration) async throws -> 
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Calibra"),
         logger: logger
     )
-    // The webhook worker runs in every instance; claims in the database share the work between them. The API key
-    // follower lets this instance cache keys' principals while it hears every revocation.
+    // The webhook worker runs in every instance; claims in the database share the work between them. The accounts
+    // follower lets this instance cache API keys and customers' terms while it hears every change of them.
     app.addServices(
         client, housekeeping(configuration, modules: modules), recall(configuration, modules: modules), WebhookWorker(store: modules.webhooks),
-        APIKeyFollower(apiKeys: modules.apiKeys, logger: logger)
+        AccountsFollower(caches: modules.caches, database: database)
     )
     app.beforeServerStarts {
         let applied = try await migrator.migrate(url: configuration.migrationDatabase, logger: logger)

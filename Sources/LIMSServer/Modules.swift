@@ -25,6 +25,8 @@ struct Modules {
     let webSessions: WebSessionStore
     let customers: CustomerStore
     let apiKeys: APIKeyStore
+    /// What Accounts caches while it follows changes (``AccountsFollower``).
+    let caches: AccountsCaches
     let people: CustomerUserStore
     let authorizations: AuthorizationStore
     let catalogue: CatalogueStore
@@ -63,8 +65,9 @@ struct Modules {
         self.webSessions = WebSessionStore(database: database, sessions: sessions, idleTimeout: configuration.webIdleTimeout)
         // The decoy hash for unknown emails, at the real cost, made now rather than on the first sign-in.
         Task { _ = try? await hasher.decoyHash() }
-        self.customers = CustomerStore(database: database)
-        self.apiKeys = APIKeyStore(database: database)
+        self.caches = AccountsCaches()
+        self.customers = CustomerStore(database: database, cache: caches.customers)
+        self.apiKeys = APIKeyStore(database: database, cache: caches.apiKeys)
         self.people = CustomerUserStore(database: database, hasher: hasher, policy: policy)
         self.authorizations = AuthorizationStore(database: database)
         self.catalogue = CatalogueStore(database: database)

@@ -57,7 +57,7 @@ public struct OrderStore: Sendable {
     ) async throws -> (order: Order, json: EncodedJSON, audit: AuditEntry) {
         var validator = Validator()
         let (reference, priority, items) = submission.validate(into: &validator)
-        guard let customer = try await customers.find(id: customerId, on: connection) else { throw Problem.notFound("Customer") }
+        guard let customer = try await customers.terms(id: customerId, on: connection) else { throw Problem.notFound("Customer") }
         let codes = Array(Set(items.compactMap { $0.0.serviceCode }))
         let services = try await catalogue.services(codes: codes, on: connection)
         for (index, item) in (submission.items ?? []).enumerated() {

@@ -9,7 +9,7 @@
 #
 # Everything runs on a throwaway cluster of its own, over a Unix socket and loopback HTTP, and is stopped on exit.
 # Each API run is followed by a pgbench run of the same length, so both see the same machine load; RUNS repetitions,
-# median shown. PROFILE=1 adds a `perf record -e cpu-clock -g` of the server during one extra 8-connection run
+# median shown. PROFILE=1 (or PROFILE=get, for the reads) adds a `perf record -e cpu-clock -g` of the server during one extra 8-connection run
 # and prints the top of its report.
 #
 # Usage: benchmarks/order-intake/run.sh  (env: SECONDS_PER_RUN, GET_SECONDS, RUNS, CONNECTIONS, LOG_LEVEL, PROFILE, KEEP_PERF_DATA, SHOW_SERVER_LOG, LIMS_BINARY)
@@ -45,7 +45,7 @@ if [ ! -x "$LIMS" ]; then
   swift build -c release --product lims
 fi
 install_package wrk wrk
-[ "$PROFILE" = 1 ] && install_package perf linux-perf
+[ "$PROFILE" != 0 ] && install_package perf linux-perf
 scripts/install-postgres.sh
 PGBIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
 PSQL_BIN=${PGBIN:+$PGBIN/}psql
@@ -174,11 +174,16 @@ for connections in $CONNECTIONS; do
   GAPI[$connections]="$rate $p50 $p99 $cpu"; GPGB[$connections]="$prate $pp50 $pp99"
 done
 
-if [ "$PROFILE" = 1 ]; then
-  echo "== Profile: perf record -e cpu-clock -g during one 8-connection order-intake run"
+if [ "$PROFILE" != 0 ]; then
+  PROFILED=$([ "$PROFILE" = get ] && echo "GET /v1/orders/{id}" || echo "order-intake")
+  echo "== Profile: perf record -e cpu-clock -g during one 8-connection $PROFILED run"
   perf record -e cpu-clock -g -p "$SERVER_PID" -o "$DIR/perf.data" -- sleep "$SECONDS_PER_RUN" >/dev/null 2>&1 &
   PERF_PID=$!
-  api_run submit.lua /v1/orders 8 "$SECONDS_PER_RUN" "$API_KEY" BENCH-PG BENCH-PT >/dev/null
+  if [ "$PROFILE" = get ]; then
+    api_run show.lua "/v1/orders/$ORDER_ID" 8 "$SECONDS_PER_RUN" "$API_KEY" >/dev/null
+  else
+    api_run submit.lua /v1/orders 8 "$SECONDS_PER_RUN" "$API_KEY" BENCH-PG BENCH-PT >/dev/null
+  fi
   wait "$PERF_PID" || true
   [ -n "${KEEP_PERF_DATA:-}" ] && cp "$DIR/perf.data" "$KEEP_PERF_DATA"   # for `perf report -i` afterwards
   # Flat: the functions where the samples fell (self time), heaviest first.
