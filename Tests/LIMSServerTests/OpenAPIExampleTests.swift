@@ -47,6 +47,7 @@ struct OpenAPIExampleTests {
         let examples = try Self.examples()
         let covered: Set<String> = [
             "POST /v1/users/{id}/authorizations application/json",
+            "POST /v1/equipment application/json",
             "POST /v1/equipment/{id}/calibrations application/json",
             "POST /v1/equipment/{id}/calibrations application/vnd.ptb.dcc+xml",
             "POST /v1/equipment/{id}/bookings application/json",
@@ -66,14 +67,14 @@ struct OpenAPIExampleTests {
             try granted.expect(.created)
             #expect(try granted.string("serviceCode") == "BAL-CAL")
 
-            let equipment = try await lab.api.post(
-                "/v1/equipment", token: lab.adminToken,
-                json: [
-                    "assetTag": .string("STD-EX-1"), "name": .string("Reference gauge"), "manufacturer": .string("Fluke"), "model": .string("700G"),
-                    "serialNumber": .string("EX-1"), "quantity": .string("pressure"), "range": .string("0 to 20 MPa"), "serviceCodes": .array([]),
-                ]
+            // The demo catalogue's pressure services, which the equipment example names.
+            try await lab.service(code: "PG-CAL")
+            try await lab.service(code: "PG-VER", kind: "verification")
+            let equipment = try await lab.api.request(
+                .post, "/v1/equipment", token: lab.adminToken, body: try #require(examples["POST /v1/equipment application/json"])
             )
             try equipment.expect(.created)
+            #expect(try equipment.array("serviceCodes") == [.string("PG-CAL"), .string("PG-VER")])
             let id = try equipment.uuid("id")
 
             let calibration = try await lab.api.request(
