@@ -54,7 +54,7 @@ extension CustomerStore {
             return after
         }
         // Committed: this instance forgets the old row before answering; the others when the trigger's notice arrives.
-        cache.changed(id: id)
+        cache.changed(key: id.uuidString.lowercased())
         return updated
     }
 

@@ -25,10 +25,10 @@ public struct Customer: Codable, Sendable, Equatable {
 /// Customers and their API keys. Owns `customers` and `api_keys`.
 public struct CustomerStore: Sendable {
     let database: Database
-    /// Customers read by ``terms(id:on:)``; answers only while ``AccountsCaches/follow(database:logger:)`` runs for it.
-    let cache: FollowedCache<UUID, Customer>
+    /// Customers read by ``terms(id:on:)``; answers only while ``ChangeNotices/follow(database:logger:)`` runs for it.
+    public let cache: CustomerCache
 
-    public init(database: Database, cache: FollowedCache<UUID, Customer> = AccountsCaches().customers) {
+    public init(database: Database, cache: CustomerCache = CustomerCache()) {
         self.database = database
         self.cache = cache
     }
@@ -113,7 +113,7 @@ public struct CustomerStore: Sendable {
     }
 
     /// The customer as ``find(id:on:)`` reads it, from this instance's cache when it holds the row (it follows every
-    /// change: migration 0059): for pricing an order, never to read back a change made on `connection`.
+    /// change: migration 0060): for pricing an order, never to read back a change made on `connection`.
     public func terms(id: UUID, on connection: PostgresConnection) async throws -> Customer? {
         if let cached = cache.value(for: id) { return cached }
         let generation = cache.generation()

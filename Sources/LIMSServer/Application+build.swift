@@ -28,11 +28,11 @@ public func buildApplication(_ configuration: AppConfiguration) async throws -> 
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Calibra"),
         logger: logger
     )
-    // The webhook worker runs in every instance; claims in the database share the work between them. The accounts
-    // follower lets this instance cache API keys and customers' terms while it hears every change of them.
+    // The webhook worker runs in every instance; claims in the database share the work between them. The change
+    // follower lets this instance cache API keys, customers' terms and services while it hears every change of them.
     app.addServices(
         client, housekeeping(configuration, modules: modules), recall(configuration, modules: modules), WebhookWorker(store: modules.webhooks),
-        AccountsFollower(caches: modules.caches, database: database)
+        ChangeFollower(notices: modules.changes, database: database)
     )
     app.beforeServerStarts {
         let applied = try await migrator.migrate(url: configuration.migrationDatabase, logger: logger)

@@ -25,8 +25,8 @@ struct Modules {
     let webSessions: WebSessionStore
     let customers: CustomerStore
     let apiKeys: APIKeyStore
-    /// What Accounts caches while it follows changes (``AccountsFollower``).
-    let caches: AccountsCaches
+    /// The caches this instance keeps while it follows changes (``ChangeFollower``).
+    let changes: ChangeNotices
     let people: CustomerUserStore
     let authorizations: AuthorizationStore
     let catalogue: CatalogueStore
@@ -65,12 +65,12 @@ struct Modules {
         self.webSessions = WebSessionStore(database: database, sessions: sessions, idleTimeout: configuration.webIdleTimeout)
         // The decoy hash for unknown emails, at the real cost, made now rather than on the first sign-in.
         Task { _ = try? await hasher.decoyHash() }
-        self.caches = AccountsCaches()
-        self.customers = CustomerStore(database: database, cache: caches.customers)
-        self.apiKeys = APIKeyStore(database: database, cache: caches.apiKeys)
+        self.customers = CustomerStore(database: database)
+        self.apiKeys = APIKeyStore(database: database)
         self.people = CustomerUserStore(database: database, hasher: hasher, policy: policy)
         self.authorizations = AuthorizationStore(database: database)
         self.catalogue = CatalogueStore(database: database)
+        self.changes = ChangeNotices([apiKeys.cache, customers.cache, catalogue.cache])
         let instruments = InstrumentStore(database: database, customers: customers)
         self.instruments = instruments
         // Completing an order issues its invoice, in the same transaction.

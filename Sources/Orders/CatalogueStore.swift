@@ -7,9 +7,12 @@ import PostgresNIO
 /// The service catalogue and its price history. Owns `services` and `service_prices`.
 public struct CatalogueStore: Sendable {
     let database: Database
+    /// Services read by ``current(codes:on:)``; answers only while ``ChangeNotices/follow(database:logger:)`` runs for it.
+    public let cache: ServiceCache
 
-    public init(database: Database) {
+    public init(database: Database, cache: ServiceCache = ServiceCache()) {
         self.database = database
+        self.cache = cache
     }
 
     public struct NewService: Decodable, Sendable {
@@ -102,7 +105,7 @@ public struct CatalogueStore: Sendable {
         let issues = Money.issues(price, field: "price")
         if !issues.isEmpty { throw Problem.validation(issues) }
         guard let price else { throw Problem.invalid("price", "is required") }
-        return try await database.transaction { connection in
+        let changed = try await database.transaction { connection in
             guard let before = try await service(code: code, on: connection, lock: true) else { throw Problem.notFound("Service") }
             try await connection.query(
                 "INSERT INTO service_prices (service_code, amount_minor, currency) VALUES (\(code), \(price.amountMinor), \(price.currency))",
@@ -115,6 +118,9 @@ public struct CatalogueStore: Sendable {
             )
             return after
         }
+        // Committed: this instance prices the next order at the new price; the others when the trigger's notice arrives.
+        cache.changed(key: code)
+        return changed
     }
 
     public func service(code: String, on connection: PostgresConnection, lock: Bool = false) async throws -> Service? {
@@ -130,6 +136,23 @@ public struct CatalogueStore: Sendable {
 
     public func exists(code: String) async throws -> Bool {
         try await service(code: code) != nil
+    }
+
+    /// Services by code as order pricing reads them: from this instance's cache where it holds them (it follows every
+    /// change: migration 0061), the others in one round trip. Never to read back a change made on `connection`.
+    public func current(codes: [String], on connection: PostgresConnection) async throws -> [String: Service] {
+        var found: [String: Service] = [:]
+        var missing: [String] = []
+        for code in codes {
+            if let service = cache.value(for: code) { found[code] = service } else { missing.append(code) }
+        }
+        guard !missing.isEmpty else { return found }
+        let generation = cache.generation()
+        for (code, service) in try await services(codes: missing, on: connection) {
+            found[code] = service
+            cache.store(service, for: code, readAt: generation)
+        }
+        return found
     }
 
     /// Several services by code, in one round trip (for quoting an order).
@@ -182,5 +205,15 @@ public struct CatalogueStore: Sendable {
             )
         }
         return services
+    }
+}
+
+/// Services as order pricing reads them, by code, following the notices `service:<code>` of the triggers on `services`
+/// and `service_prices` (migration 0061).
+public typealias ServiceCache = FollowedCache<String, Service>
+
+extension FollowedCache where Key == String, Value == Service {
+    public convenience init(maxAge: Duration = .seconds(300), capacity: Int = 10_000) {
+        self.init(kind: "service", maxAge: maxAge, capacity: capacity) { $0.code }
     }
 }

@@ -59,7 +59,7 @@ public struct OrderStore: Sendable {
         let (reference, priority, items) = submission.validate(into: &validator)
         guard let customer = try await customers.terms(id: customerId, on: connection) else { throw Problem.notFound("Customer") }
         let codes = Array(Set(items.compactMap { $0.0.serviceCode }))
-        let services = try await catalogue.services(codes: codes, on: connection)
+        let services = try await catalogue.current(codes: codes, on: connection)
         for (index, item) in (submission.items ?? []).enumerated() {
             guard let code = item.serviceCode, !code.isEmpty else { continue }
             if let service = services[code] {

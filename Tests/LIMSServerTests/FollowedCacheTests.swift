@@ -1,17 +1,18 @@
 import Foundation
-import LIMSCore
 import LIMSTestSupport
 import NIOCore
 import PostgresNIO
 import Testing
 
 @testable import Accounts
+@testable import LIMSCore
 
 /// API keys' principals and customers' terms are cached only while changes are heard, and a change is never outlived by the cache.
-@Suite("Accounts caches: API keys and customers' terms")
-struct APIKeyCacheTests {
+@Suite("Caches that follow changes: API keys, customers' terms, services")
+struct FollowedCacheTests {
     static let principal = CustomerPrincipal(customerId: UUID(), apiKeyId: UUID())
     static let hash = SecretToken.hash("ck_example")
+    static var keyId: String { principal.apiKeyId!.uuidString.lowercased() }
 
     @Test func withoutAListenerNothingIsKept() {
         let cache = APIKeyCache()
@@ -27,14 +28,14 @@ struct APIKeyCacheTests {
         #expect(cache.value(for: Self.hash) == Self.principal)
 
         // Another key's change leaves it; its own change removes it.
-        cache.changed(id: UUID())
+        cache.changed(key: UUID().uuidString.lowercased())
         #expect(cache.value(for: Self.hash) == Self.principal)
-        cache.changed(id: Self.principal.apiKeyId)
+        cache.changed(key: Self.keyId)
         #expect(cache.value(for: Self.hash) == nil)
 
         // A notification that names no key empties everything.
         cache.store(Self.principal, for: Self.hash, readAt: cache.generation())
-        cache.changed(id: nil)
+        cache.changed(key: nil)
         #expect(cache.value(for: Self.hash) == nil)
 
         // A lost listener empties the cache and stops it answering.
@@ -50,7 +51,7 @@ struct APIKeyCacheTests {
         cache.listening(true)
         let before = cache.generation()
         // The key was read from the database, then its revocation was heard before the read was stored.
-        cache.changed(id: Self.principal.apiKeyId)
+        cache.changed(key: Self.keyId)
         cache.store(Self.principal, for: Self.hash, readAt: before)
         #expect(cache.value(for: Self.hash) == nil)
         // So was a listener restart.
@@ -92,7 +93,7 @@ struct APIKeyCacheTests {
             try await lab.asOwner(PostgresQuery(unsafeSQL: "DO $$ BEGIN \(silently) END $$"))
             #expect(try await lab.api.get("/v1/orders", token: customer.key).status == .ok, "served from the cache")
 
-            try await lab.database.client.query("SELECT pg_notify(\(AccountsCaches.channel), \("api_key:" + keyId))", logger: lab.database.logger)
+            try await lab.database.client.query("SELECT pg_notify(\(ChangeNotices.channel), \("api_key:" + keyId.lowercased()))", logger: lab.database.logger)
             let started = ContinuousClock.now
             try await Self.waitUntil("the revoked key is refused") {
                 try await lab.api.get("/v1/orders", token: customer.key).status == .unauthorized
@@ -110,11 +111,11 @@ struct APIKeyCacheTests {
 
     /// Waits until the lab's server listens on `accounts_changed` (its LISTEN shows in pg_stat_activity).
     static func waitUntilListening(_ lab: TestLab) async throws {
-        try await waitUntil("the server listens on \(AccountsCaches.channel)") {
+        try await waitUntil("the server listens on \(ChangeNotices.channel)") {
             let rows = try await lab.database.client.query(
                 """
                 SELECT count(*)::int FROM pg_stat_activity
-                WHERE datname = current_database() AND pid <> pg_backend_pid() AND query ILIKE 'LISTEN%accounts_changed%'
+                WHERE datname = current_database() AND pid <> pg_backend_pid() AND query ILIKE 'LISTEN%lims_changes%'
                 """,
                 logger: lab.database.logger
             )
@@ -124,29 +125,33 @@ struct APIKeyCacheTests {
     }
 
     @Test func noticesNameTheRowOrEmptyEverything() {
-        let caches = AccountsCaches()
-        caches.apiKeys.listening(true)
-        caches.customers.listening(true)
+        let keys = APIKeyCache()
+        let customers = CustomerCache()
+        let notices = ChangeNotices([keys, customers])
+        keys.listening(true)
+        customers.listening(true)
         let customer = Customer(
             id: UUID(), code: "C", name: "N", address: "A", taxId: nil, currency: "CNY", billingEmail: "b@example.com", discountBasisPoints: 0,
             taxRateBasisPoints: 1300, paymentTermsDays: 30, reminderLeadDays: 30, documentLanguage: "en", createdAt: Date()
         )
         func fill() {
-            caches.apiKeys.store(Self.principal, for: Self.hash, readAt: caches.apiKeys.generation())
-            caches.customers.store(customer, for: customer.id, readAt: caches.customers.generation())
+            keys.store(Self.principal, for: Self.hash, readAt: keys.generation())
+            customers.store(customer, for: customer.id, readAt: customers.generation())
         }
         fill()
-        caches.changed("customer:\(customer.id.uuidString.lowercased())")
-        #expect(caches.customers.value(for: customer.id) == nil)
-        #expect(caches.apiKeys.value(for: Self.hash) == Self.principal)
+        notices.apply("customer:\(customer.id.uuidString.lowercased())")
+        #expect(customers.value(for: customer.id) == nil)
+        #expect(keys.value(for: Self.hash) == Self.principal)
         fill()
-        caches.changed("api_key:\(try! #require(Self.principal.apiKeyId))")
-        #expect(caches.apiKeys.value(for: Self.hash) == nil)
-        #expect(caches.customers.value(for: customer.id) == customer)
-        fill()
-        caches.changed("something else")
-        #expect(caches.apiKeys.value(for: Self.hash) == nil)
-        #expect(caches.customers.value(for: customer.id) == nil)
+        notices.apply("api_key:\(Self.keyId)")
+        #expect(keys.value(for: Self.hash) == nil)
+        #expect(customers.value(for: customer.id) == customer)
+        for odd in ["something else", "invoice:\(UUID())", ""] {
+            fill()
+            notices.apply(odd)
+            #expect(keys.value(for: Self.hash) == nil, "\(odd)")
+            #expect(customers.value(for: customer.id) == nil, "\(odd)")
+        }
     }
 
     /// An order is priced with the customer's terms as the server last read them, and a notice of a change of the
@@ -167,9 +172,45 @@ struct APIKeyCacheTests {
             try await lab.asOwner(PostgresQuery(unsafeSQL: "DO $$ BEGIN \(silently) END $$"))
             #expect(try await discount() == before, "priced from the cache")
             try await lab.database.client.query(
-                "SELECT pg_notify(\(AccountsCaches.channel), \("customer:\(customer.id)"))", logger: lab.database.logger
+                "SELECT pg_notify(\(ChangeNotices.channel), \("customer:\(customer.id.uuidString.lowercased())"))", logger: lab.database.logger
             )
             try await Self.waitUntil("the new terms price the order") { try await discount() == 700 }
+        }
+    }
+
+    /// An order is priced at the service's price as the server last read it: a price changed through the API prices the
+    /// next order at once; one changed elsewhere, when its notice arrives.
+    @Test func orderPricingFollowsChangesOfTheServicesPrice() async throws {
+        try await TestLab.run { lab in
+            let customer = try await lab.customer()
+            let code = try await lab.service(priceMinor: 35_000)
+            try await Self.waitUntilListening(lab)
+            func price() async throws -> Int {
+                let order = try await lab.api.post("/v1/orders", token: customer.key, json: TestLab.orderBody(serviceCodes: [code]))
+                try order.expect(.created)
+                return Int(try order.number("quote.lines.0.unitPrice.amountMinor"))
+            }
+            #expect(try await price() == 35_000)
+            let changed = try await lab.api.put(
+                "/v1/services/\(code)/price", token: lab.adminToken, json: ["price": .object(["amountMinor": .number(38_000), "currency": .string("CNY")])]
+            )
+            try changed.expect(.ok)
+            #expect(try await price() == 38_000, "the instance that changed the price quotes it at once")
+
+            // A price inserted behind the trigger's back stays hidden once the cache holds the service (the notices of
+            // the creation and the change above may still be on their way and empty it once more, hence the retries).
+            var hidden = 38_000
+            try await Self.waitUntil("the cache serves the service") {
+                let quoted = try await price()
+                hidden = quoted + 1_000
+                let silently = "ALTER TABLE service_prices DISABLE TRIGGER service_prices_changed; "
+                    + "INSERT INTO service_prices (service_code, amount_minor, currency) VALUES ('\(code)', \(hidden), 'CNY'); "
+                    + "ALTER TABLE service_prices ENABLE TRIGGER service_prices_changed;"
+                try await lab.asOwner(PostgresQuery(unsafeSQL: "DO $$ BEGIN \(silently) END $$"))
+                return try await price() == quoted
+            }
+            try await lab.database.client.query("SELECT pg_notify(\(ChangeNotices.channel), \("service:" + code))", logger: lab.database.logger)
+            try await Self.waitUntil("the notified price quotes the order") { try await price() == hidden }
         }
     }
 
