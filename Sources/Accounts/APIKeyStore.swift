@@ -17,7 +17,7 @@ public struct APIKeySummary: Codable, Sendable {
 /// API keys: issued per customer, stored as SHA-256 only, revocable with immediate effect.
 public struct APIKeyStore: Sendable {
     let database: Database
-    /// Answers only while ``ChangeNotices/follow(database:logger:)`` runs for it (the server runs it; a store made
+    /// Answers only while ``ChangeNotices/follow(on:logger:)`` runs for it (the server runs it; a store made
     /// elsewhere reads the database every time).
     public let cache: APIKeyCache
 

@@ -25,7 +25,7 @@ public struct Customer: Codable, Sendable, Equatable {
 /// Customers and their API keys. Owns `customers` and `api_keys`.
 public struct CustomerStore: Sendable {
     let database: Database
-    /// Customers read by ``terms(id:on:)``; answers only while ``ChangeNotices/follow(database:logger:)`` runs for it.
+    /// Customers read by ``terms(id:on:)``; answers only while ``ChangeNotices/follow(on:logger:)`` runs for it.
     public let cache: CustomerCache
 
     public init(database: Database, cache: CustomerCache = CustomerCache()) {

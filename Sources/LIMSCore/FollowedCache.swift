@@ -4,7 +4,7 @@ import PostgresNIO
 
 /// A cache that hears every change of the rows it keeps. Triggers on the owning module's tables send
 /// `NOTIFY lims_changes, '<kind>:<key>'` (`notify_change()`, migration 0059) with every change, delivered to every
-/// instance when the change commits (never if it rolls back); ``ChangeNotices/follow(database:logger:)`` listens.
+/// instance when the change commits (never if it rolls back); ``ChangeNotices/follow(on:logger:)`` listens.
 public protocol FollowsChanges: AnyObject, Sendable {
     /// The kind of row the notices name, e.g. `api_key`.
     var kind: String { get }
@@ -118,16 +118,15 @@ public struct ChangeNotices: Sendable {
         self.caches = caches
     }
 
-    /// Listens on one connection of the pool until the connection ends or the task is cancelled, keeping the caches in
-    /// step; while it runs they may answer. Call it again after it throws.
-    public func follow(database: Database, logger: Logger) async throws {
-        try await database.client.withConnection { connection in
-            try await connection.listen(on: Self.channel) { notices in
-                for cache in caches { cache.listening(true) }
-                defer { for cache in caches { cache.listening(false) } }
-                logger.debug("following changes", metadata: ["kinds": .string(caches.map(\.kind).joined(separator: ","))])
-                for try await notice in notices { apply(notice.payload) }
-            }
+    /// Listens on `connection` (one of its own, not the pool's: it is held for as long as it lasts) until the
+    /// connection ends or the task is cancelled, keeping the caches in step; while it runs they may answer. Call it
+    /// again, on a new connection, after it throws.
+    public func follow(on connection: PostgresConnection, logger: Logger) async throws {
+        try await connection.listen(on: Self.channel) { notices in
+            for cache in caches { cache.listening(true) }
+            defer { for cache in caches { cache.listening(false) } }
+            logger.debug("following changes", metadata: ["kinds": .string(caches.map(\.kind).joined(separator: ","))])
+            for try await notice in notices { apply(notice.payload) }
         }
     }
 

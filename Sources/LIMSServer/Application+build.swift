@@ -32,7 +32,7 @@ public func buildApplication(_ configuration: AppConfiguration) async throws -> 
     // follower lets this instance cache API keys, customers' terms and services while it hears every change of them.
     app.addServices(
         client, housekeeping(configuration, modules: modules), recall(configuration, modules: modules), WebhookWorker(store: modules.webhooks),
-        ChangeFollower(notices: modules.changes, database: database)
+        ChangeFollower(notices: modules.changes, database: configuration.database, logger: logger)
     )
     app.beforeServerStarts {
         let applied = try await migrator.migrate(url: configuration.migrationDatabase, logger: logger)

@@ -7,7 +7,7 @@ import PostgresNIO
 /// The service catalogue and its price history. Owns `services` and `service_prices`.
 public struct CatalogueStore: Sendable {
     let database: Database
-    /// Services read by ``current(codes:on:)``; answers only while ``ChangeNotices/follow(database:logger:)`` runs for it.
+    /// Services read by ``current(codes:on:)``; answers only while ``ChangeNotices/follow(on:logger:)`` runs for it.
     public let cache: ServiceCache
 
     public init(database: Database, cache: ServiceCache = ServiceCache()) {

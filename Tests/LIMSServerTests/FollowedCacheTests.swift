@@ -1,4 +1,5 @@
 import Foundation
+import LIMSServer
 import LIMSTestSupport
 import NIOCore
 import PostgresNIO
@@ -7,7 +8,7 @@ import Testing
 @testable import Accounts
 @testable import LIMSCore
 
-/// API keys' principals and customers' terms are cached only while changes are heard, and a change is never outlived by the cache.
+/// API keys' principals, customers' terms and services are cached only while changes are heard, and a change is never outlived by the cache.
 @Suite("Caches that follow changes: API keys, customers' terms, services")
 struct FollowedCacheTests {
     static let principal = CustomerPrincipal(customerId: UUID(), apiKeyId: UUID())
@@ -211,6 +212,20 @@ struct FollowedCacheTests {
             }
             try await lab.database.client.query("SELECT pg_notify(\(ChangeNotices.channel), \("service:" + code))", logger: lab.database.logger)
             try await Self.waitUntil("the notified price quotes the order") { try await price() == hidden }
+        }
+    }
+
+    /// The follower listens on a connection of its own: a pool of one connection still serves requests, and caches.
+    @Test func theFollowerTakesNoConnectionOfThePool() async throws {
+        try await TestLab.run(customize: { $0.pool.minimumConnections = 0; $0.pool.maximumConnections = 1 }) { lab in
+            let customer = try await lab.customer()
+            try await Self.waitUntilListening(lab)
+            #expect(try await lab.api.get("/v1/orders", token: customer.key).status == .ok)
+            let keyId = try await lab.api.get("/v1/customers/\(customer.id)/api-keys", token: lab.adminToken).string("items.0.id")
+            let silently = "ALTER TABLE api_keys DISABLE TRIGGER api_keys_changed; UPDATE api_keys SET revoked_at = now() WHERE id = '\(keyId)'; "
+                + "ALTER TABLE api_keys ENABLE TRIGGER api_keys_changed;"
+            try await lab.asOwner(PostgresQuery(unsafeSQL: "DO $$ BEGIN \(silently) END $$"))
+            #expect(try await lab.api.get("/v1/orders", token: customer.key).status == .ok, "served from the cache")
         }
     }
 
