@@ -67,8 +67,8 @@ public struct APIKeyStore: Sendable {
         "key-" + id.uuidString.replacingOccurrences(of: "-", with: "").suffix(8).lowercased()
     }
 
-    /// Revokes a key; it answers 401 from the next request on. Revoking twice is a 409.
-    /// with `scope`, only a key of that customer (any other is 404, as if it did not exist).
+    /// Revokes a key; it answers 401 from the next request on. Revoking twice is a 409. With `scope`, only a key of that
+    /// customer (any other is 404, as if it did not exist).
     public func revoke(id: UUID, scope: UUID? = nil, audit: AuditContext) async throws {
         try await database.transaction { connection in
             let rows = try await connection.query(
@@ -106,17 +106,15 @@ public struct APIKeyStore: Sendable {
     /// The customer behind an unrevoked key, if any.
     public func principal(forKey key: String) async throws -> CustomerPrincipal? {
         let hash = SecretToken.hash(key)
-        if let cached = cache.value(for: hash) { return cached }
-        let generation = cache.generation()
-        let rows = try await database.client.query(
-            "SELECT id, customer_id FROM api_keys WHERE key_hash = \(hash) AND revoked_at IS NULL",
-            logger: database.logger
-        )
-        for try await (id, customerId) in rows.decode((UUID, UUID).self) {
-            let principal = CustomerPrincipal(customerId: customerId, apiKeyId: id)
-            cache.store(principal, for: hash, readAt: generation)
-            return principal
+        return try await cache.value(for: hash) {
+            let rows = try await database.client.query(
+                "SELECT id, customer_id FROM api_keys WHERE key_hash = \(hash) AND revoked_at IS NULL",
+                logger: database.logger
+            )
+            for try await (id, customerId) in rows.decode((UUID, UUID).self) {
+                return CustomerPrincipal(customerId: customerId, apiKeyId: id)
+            }
+            return nil
         }
-        return nil
     }
 }

@@ -115,11 +115,7 @@ public struct CustomerStore: Sendable {
     /// The customer as ``find(id:on:)`` reads it, from this instance's cache when it holds the row (it follows every
     /// change: migration 0060): for pricing an order, never to read back a change made on `connection`.
     public func terms(id: UUID, on connection: PostgresConnection) async throws -> Customer? {
-        if let cached = cache.value(for: id) { return cached }
-        let generation = cache.generation()
-        guard let customer = try await find(id: id, on: connection) else { return nil }
-        cache.store(customer, for: id, readAt: generation)
-        return customer
+        try await cache.value(for: id) { try await find(id: id, on: connection) }
     }
 
     public func find(id: UUID) async throws -> Customer? {

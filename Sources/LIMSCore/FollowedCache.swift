@@ -77,6 +77,15 @@ public final class FollowedCache<Key: Hashable & Sendable, Value: Sendable>: Fol
     /// The generation to hand back to ``store(_:for:readAt:)`` after reading the database.
     public func generation() -> UInt64 { withState { $0.generation } }
 
+    /// The cached value, else what `read` finds in the database, kept unless a change was heard while it read.
+    public func value(for key: Key, orRead read: () async throws -> Value?) async rethrows -> Value? {
+        if let cached = value(for: key) { return cached }
+        let generation = generation()
+        guard let value = try await read() else { return nil }
+        store(value, for: key, readAt: generation)
+        return value
+    }
+
     /// Keeps a value read from the database, unless a change was heard since `generation` or nobody listens.
     public func store(_ value: Value, for key: Key, readAt generation: UInt64) {
         withState { state in

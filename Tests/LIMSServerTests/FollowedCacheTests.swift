@@ -89,9 +89,7 @@ struct FollowedCacheTests {
             try await Self.waitUntilListening(lab)
             #expect(try await lab.api.get("/v1/orders", token: customer.key).status == .ok)
 
-            let silently = "ALTER TABLE api_keys DISABLE TRIGGER api_keys_changed; UPDATE api_keys SET revoked_at = now() WHERE id = '\(keyId)'; "
-                + "ALTER TABLE api_keys ENABLE TRIGGER api_keys_changed;"
-            try await lab.asOwner(PostgresQuery(unsafeSQL: "DO $$ BEGIN \(silently) END $$"))
+            try await Self.behindTheTrigger(lab, "api_keys", "api_keys_changed", "UPDATE api_keys SET revoked_at = now() WHERE id = '\(keyId)'")
             #expect(try await lab.api.get("/v1/orders", token: customer.key).status == .ok, "served from the cache")
 
             try await lab.database.client.query("SELECT pg_notify(\(ChangeNotices.channel), \("api_key:" + keyId.lowercased()))", logger: lab.database.logger)
@@ -168,9 +166,9 @@ struct FollowedCacheTests {
                 return try order.number("quote.discountBasisPoints")
             }
             let before = try await discount()
-            let silently = "ALTER TABLE customers DISABLE TRIGGER customers_changed; UPDATE customers SET discount_basis_points = 700 "
-                + "WHERE id = '\(customer.id)'; ALTER TABLE customers ENABLE TRIGGER customers_changed;"
-            try await lab.asOwner(PostgresQuery(unsafeSQL: "DO $$ BEGIN \(silently) END $$"))
+            try await Self.behindTheTrigger(
+                lab, "customers", "customers_changed", "UPDATE customers SET discount_basis_points = 700 WHERE id = '\(customer.id)'"
+            )
             #expect(try await discount() == before, "priced from the cache")
             try await lab.database.client.query(
                 "SELECT pg_notify(\(ChangeNotices.channel), \("customer:\(customer.id.uuidString.lowercased())"))", logger: lab.database.logger
@@ -204,10 +202,10 @@ struct FollowedCacheTests {
             try await Self.waitUntil("the cache serves the service") {
                 let quoted = try await price()
                 hidden = quoted + 1_000
-                let silently = "ALTER TABLE service_prices DISABLE TRIGGER service_prices_changed; "
-                    + "INSERT INTO service_prices (service_code, amount_minor, currency) VALUES ('\(code)', \(hidden), 'CNY'); "
-                    + "ALTER TABLE service_prices ENABLE TRIGGER service_prices_changed;"
-                try await lab.asOwner(PostgresQuery(unsafeSQL: "DO $$ BEGIN \(silently) END $$"))
+                try await Self.behindTheTrigger(
+                    lab, "service_prices", "service_prices_changed",
+                    "INSERT INTO service_prices (service_code, amount_minor, currency) VALUES ('\(code)', \(hidden), 'CNY')"
+                )
                 return try await price() == quoted
             }
             try await lab.database.client.query("SELECT pg_notify(\(ChangeNotices.channel), \("service:" + code))", logger: lab.database.logger)
@@ -222,11 +220,17 @@ struct FollowedCacheTests {
             try await Self.waitUntilListening(lab)
             #expect(try await lab.api.get("/v1/orders", token: customer.key).status == .ok)
             let keyId = try await lab.api.get("/v1/customers/\(customer.id)/api-keys", token: lab.adminToken).string("items.0.id")
-            let silently = "ALTER TABLE api_keys DISABLE TRIGGER api_keys_changed; UPDATE api_keys SET revoked_at = now() WHERE id = '\(keyId)'; "
-                + "ALTER TABLE api_keys ENABLE TRIGGER api_keys_changed;"
-            try await lab.asOwner(PostgresQuery(unsafeSQL: "DO $$ BEGIN \(silently) END $$"))
+            try await Self.behindTheTrigger(lab, "api_keys", "api_keys_changed", "UPDATE api_keys SET revoked_at = now() WHERE id = '\(keyId)'")
             #expect(try await lab.api.get("/v1/orders", token: customer.key).status == .ok, "served from the cache")
         }
+    }
+
+    /// Runs `statement` (SQL with its values written in) as the owner with `trigger` on `table` disabled: a change no
+    /// notice announces, to tell a cached answer from a fresh one.
+    static func behindTheTrigger(_ lab: TestLab, _ table: String, _ trigger: String, _ statement: String) async throws {
+        try await lab.asOwner(PostgresQuery(unsafeSQL: """
+            DO $$ BEGIN ALTER TABLE \(table) DISABLE TRIGGER \(trigger); \(statement); ALTER TABLE \(table) ENABLE TRIGGER \(trigger); END $$
+            """))
     }
 
     /// Polls `condition` every 20 ms for at most 5 seconds.
