@@ -53,7 +53,7 @@ public struct SignInThrottle: Sendable {
 
     /// The form an email is throttled (and audited) under: trimmed and lower-cased.
     public static func normalise(email: String) -> String {
-        email.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+        email.trimmed().lowercased()
     }
 
     /// Reserves one attempt for `address`, then (if allowed) for `email`. Call before checking the password.

@@ -133,7 +133,7 @@ struct MeasurementForm: Sendable {
         var result: EvaluatedPoint?
 
         var isBlank: Bool {
-            [nominal, reference, readings, resolution, mpe].allSatisfy { $0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }
+            [nominal, reference, readings, resolution, mpe].allSatisfy { $0.trimmed().isEmpty }
                 && budget.allSatisfy(MeasurementForm.isBlankRow)
         }
     }

@@ -22,11 +22,11 @@ public struct Validator: Sendable {
     /// Returns the trimmed text, recording an issue when it is missing, blank or longer than `maxLength`.
     @discardableResult
     public mutating func requireText(_ value: String?, _ field: String, maxLength: Int = 500) -> String {
-        guard let value, !value.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+        let trimmed = value?.trimmed() ?? ""
+        guard !trimmed.isEmpty else {
             add(field, "is required")
             return ""
         }
-        let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
         if trimmed.count > maxLength { add(field, "must be at most \(maxLength) characters") }
         return trimmed
     }

@@ -7,10 +7,10 @@ import PostgresNIO
 
 /// `Idempotency-Key` for customer POSTs, guarded by the database rather than process memory.
 ///
-/// The first request inserts `(customer, key)` in the same transaction as the work it does, and stores
-/// its response before committing. A concurrent twin blocks on the primary key until that commits, then
-/// finds the stored response and replays it; if the first rolled back, the twin does the work itself.
-/// Keys are kept at least 24 hours (they are never deleted by the application).
+/// The first request inserts `(customer, key)` with its response at the end of the transaction that does its work.
+/// A concurrent twin blocks on the primary key until that commits, then rolls its own work back and replays the
+/// stored response; if the first rolled back, the twin's claim succeeds and its work stands.
+/// Keys are kept for the retention the sweeper is given (at least 24 hours, as the contract promises).
 public struct Idempotency: Sendable {
     let database: Database
 
@@ -58,68 +58,106 @@ public struct Idempotency: Sendable {
     }
 
     /// Runs `work` once per `(customer, key)`; `work` returns the status and JSON body to store and send, and the audit
-    /// event of its change, which is recorded in the statement that stores the response.
+    /// event of its change.
+    ///
+    /// The key is claimed at the end of the transaction, in the one statement that also stores the response and records
+    /// the audit event: a first request costs no round trip for the key. A twin running at the same moment does the work
+    /// too, then blocks on the key's primary key until the first commits, finds it taken and rolls its own work back; a
+    /// retry after the first committed does the same. Either then replays the stored response (or is 422 when it sent a
+    /// different body). A retry whose work now fails (a second cancellation of the same order) replays as well: the key
+    /// is looked up whenever the work throws.
     public func run(
         customerId: UUID, key: String, fingerprint: String,
         work: (PostgresConnection) async throws -> (status: Int, body: [UInt8], audit: AuditEntry?)
     ) async throws -> Outcome {
         guard !key.isEmpty, key.count <= 255 else { throw Problem.invalid("Idempotency-Key", "must be 1 to 255 characters") }
-        return try await database.transaction { connection in
-            let inserted = try await connection.query(
+        do {
+            return try await database.transaction { connection in
+                let (status, body, audit) = try await work(connection)
+                guard try await claim(customerId: customerId, key: key, fingerprint: fingerprint, status: status, body: body, audit: audit, on: connection)
+                else { throw KeyTaken() }
+                return Outcome(status: status, body: body, replayed: false)
+            }
+        } catch let failure {
+            // The key was used before (by an earlier request, or a twin that committed first): its response is the answer,
+            // whatever the work said this time. Nothing of this attempt was written (the transaction rolled back).
+            let stored: Outcome?
+            do {
+                stored = try await self.stored(customerId: customerId, key: key, fingerprint: fingerprint)
+            } catch let problem as Problem {
+                throw problem
+            } catch let lookup {
+                // The lookup failed too (the database is away): the work's own error says more, unless there is none.
+                throw failure is KeyTaken ? lookup : failure
+            }
+            if let stored { return stored }
+            if failure is KeyTaken { throw Problem.conflict("The first request with this Idempotency-Key is still in progress.") }
+            throw failure
+        }
+    }
+
+    /// Claims the key with the response and records the audit event, in one statement. False when the key is taken.
+    private func claim(
+        customerId: UUID, key: String, fingerprint: String, status: Int, body: [UInt8], audit: AuditEntry?, on connection: PostgresConnection
+    ) async throws -> Bool {
+        guard let audit else {
+            let rows = try await connection.query(
                 """
-                INSERT INTO idempotency_keys (customer_id, key, request_hash) VALUES (\(customerId), \(key), \(fingerprint))
+                INSERT INTO idempotency_keys (customer_id, key, request_hash, status_code, response_body)
+                VALUES (\(customerId), \(key), \(fingerprint), \(status), \(ByteBuffer(bytes: body)))
                 ON CONFLICT (customer_id, key) DO NOTHING RETURNING 1
                 """,
                 logger: database.logger
             )
-            var isFirst = false
-            for try await _ in inserted { isFirst = true }
-            if isFirst {
-                let (status, body, audit) = try await work(connection)
-                if let audit {
-                    // The event first, then the stored response: one statement. The key's row exists (inserted above, in
-                    // this transaction), so the join runs the function exactly once; the count says it did.
-                    let rows = try await connection.query(
-                        """
-                        WITH audited AS (
-                            SELECT record_audit_event(\(audit.context.actor.kind), \(audit.context.actor.id), \(audit.context.actor.name), \(audit.action),
-                                                      \(audit.entity), \(audit.entityId), \(audit.beforeJSON), \(audit.afterJSON), \(audit.context.requestId))
-                        )
-                        UPDATE idempotency_keys SET status_code = \(status), response_body = \(ByteBuffer(bytes: body))
-                        FROM audited WHERE customer_id = \(customerId) AND key = \(key)
-                        RETURNING 1
-                        """,
-                        logger: database.logger
-                    )
-                    var updated = 0
-                    for try await _ in rows { updated += 1 }
-                    guard updated == 1 else { throw IdempotencyError.keyRowMissing }
-                } else {
-                    try await connection.query(
-                        "UPDATE idempotency_keys SET status_code = \(status), response_body = \(ByteBuffer(bytes: body)) WHERE customer_id = \(customerId) AND key = \(key)",
-                        logger: database.logger
-                    )
-                }
-                return Outcome(status: status, body: body, replayed: false)
-            }
-            let stored = try await connection.query(
-                "SELECT request_hash, status_code, response_body FROM idempotency_keys WHERE customer_id = \(customerId) AND key = \(key)",
-                logger: database.logger
-            )
-            for try await (hash, status, body) in stored.decode((String, Int?, ByteBuffer?).self) {
-                guard hash == fingerprint else {
-                    throw Problem.invalid("Idempotency-Key", "was already used with a different request body")
-                }
-                guard let status, let body else { throw Problem.conflict("The first request with this Idempotency-Key is still in progress.") }
-                return Outcome(status: status, body: Array(buffer: body), replayed: true)
-            }
-            throw Problem.conflict("The first request with this Idempotency-Key is still in progress.")
+            for try await _ in rows { return true }
+            return false
         }
+        // The event is recorded once per row the insert returns: once when the key was free, never when it was taken.
+        let rows = try await connection.query(
+            """
+            WITH claimed AS (
+                INSERT INTO idempotency_keys (customer_id, key, request_hash, status_code, response_body)
+                VALUES (\(customerId), \(key), \(fingerprint), \(status), \(ByteBuffer(bytes: body)))
+                ON CONFLICT (customer_id, key) DO NOTHING RETURNING 1
+            ), audited AS (
+                SELECT record_audit_event(\(audit.context.actor.kind), \(audit.context.actor.id), \(audit.context.actor.name), \(audit.action),
+                                          \(audit.entity), \(audit.entityId), \(audit.beforeJSON), \(audit.afterJSON), \(audit.context.requestId))
+                FROM claimed
+            )
+            SELECT (SELECT count(*) FROM claimed)::int, (SELECT count(*) FROM audited)::int
+            """,
+            logger: database.logger
+        )
+        for try await (claimed, audited) in rows.decode((Int, Int).self) {
+            guard claimed == audited else { throw IdempotencyError.auditNotRecorded }
+            return claimed == 1
+        }
+        throw IdempotencyError.auditNotRecorded
     }
+
+    /// The response stored under the key, nil when the key was never used; 422 when it was used with another request.
+    private func stored(customerId: UUID, key: String, fingerprint: String) async throws -> Outcome? {
+        let rows = try await database.client.query(
+            "SELECT request_hash, status_code, response_body FROM idempotency_keys WHERE customer_id = \(customerId) AND key = \(key)",
+            logger: database.logger
+        )
+        for try await (hash, status, body) in rows.decode((String, Int?, ByteBuffer?).self) {
+            guard hash == fingerprint else {
+                throw Problem.invalid("Idempotency-Key", "was already used with a different request body")
+            }
+            // A row without a response was claimed the old way (before its work) by an instance still running it.
+            guard let status, let body else { throw Problem.conflict("The first request with this Idempotency-Key is still in progress.") }
+            return Outcome(status: status, body: Array(buffer: body), replayed: true)
+        }
+        return nil
+    }
+
+    /// The key was taken when this request came to claim it; its work is rolled back.
+    private struct KeyTaken: Error {}
 }
 
-/// The row inserted at the start of an idempotent request was not there to store its response: a bug, never a client's
-/// fault (the transaction rolls back, nothing is written).
+/// The key was claimed but its audit event was not recorded with it: a bug, never a client's fault (the transaction
+/// rolls back, nothing is written).
 enum IdempotencyError: Error {
-    case keyRowMissing
+    case auditNotRecorded
 }

@@ -146,7 +146,7 @@ public struct SampleController: Sendable {
 
     /// Trimmed text, `nil` when absent or blank; an issue when longer than `maxLength`.
     static func optionalText(_ value: String?, _ field: String, maxLength: Int, into validator: inout Validator) -> String? {
-        guard let trimmed = value?.trimmingCharacters(in: .whitespacesAndNewlines), !trimmed.isEmpty else { return nil }
+        guard let trimmed = value?.trimmed(), !trimmed.isEmpty else { return nil }
         validator.check(trimmed.count <= maxLength, field, "must be at most \(maxLength) characters")
         return trimmed
     }

@@ -118,7 +118,7 @@ public struct DCCReader {
             defer { depth -= 1 }
             guard depth > 1, !stack.isEmpty else { return }
             let path = stack.joined(separator: "/")
-            let value = text.trimmingCharacters(in: .whitespacesAndNewlines)
+            let value = text.trimmed()
             if !value.isEmpty { texts.append((path, value)) }
             if path.hasSuffix("measuringEquipments/measuringEquipment/name/content"), !equipment.isEmpty, equipment[equipment.count - 1].name.isEmpty {
                 equipment[equipment.count - 1].name = value

@@ -48,7 +48,7 @@ public struct FormData: Sendable {
 
     /// The first value of `name`, trimmed; `nil` when absent or blank.
     public subscript(_ name: String) -> String? {
-        guard let value = fields.first(where: { $0.name == name })?.value.trimmingCharacters(in: .whitespacesAndNewlines), !value.isEmpty
+        guard let value = fields.first(where: { $0.name == name })?.value.trimmed(), !value.isEmpty
         else { return nil }
         return value
     }

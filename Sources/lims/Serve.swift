@@ -19,9 +19,21 @@ struct Serve: AsyncParsableCommand {
     func run() async throws {
         // Async code runs on the event loops that do the I/O (HTTP and PostgreSQL) instead of hopping to Swift's global
         // pool and back at every await: measured with benchmarks/order-intake, the hops cost more CPU than the request.
+        if let loops = try Self.eventLoops(ProcessInfo.processInfo.environment) { NIOSingletons.groupLoopCountSuggestion = loops }
         NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
         let app = try await buildApplication(try database.configuration(host: host, port: port))
         try await app.runService()
+    }
+
+    /// `LIMS_EVENT_LOOPS`: the threads that serve HTTP, talk to the database and run the request handlers (default: one per
+    /// core). Where PostgreSQL shares a small machine, fewer threads than cores spend less CPU per request (no hops
+    /// between threads); benchmarks/order-intake measures both.
+    static func eventLoops(_ environment: [String: String]) throws -> Int? {
+        guard let text = environment["LIMS_EVENT_LOOPS"]?.trimmingCharacters(in: .whitespaces), !text.isEmpty else { return nil }
+        guard let value = Int(text), (1...256).contains(value) else {
+            throw ValidationError("LIMS_EVENT_LOOPS must be a whole number from 1 to 256, not \"\(text)\"")
+        }
+        return value
     }
 }
 

@@ -75,6 +75,51 @@ struct IdempotencyTests {
         }
     }
 
+    /// The key is claimed at the end of the work: a retry does the work again, finds the key taken, rolls back and replays.
+    /// Nothing of the retry may stay behind, and a retry whose work now fails replays all the same.
+    @Test func aRetryLeavesNothingBehindAndReplaysEvenWhenItsWorkWouldNowFail() async throws {
+        try await TestLab.run { lab in
+            let code = try await lab.service()
+            let customer = try await lab.customer()
+            let body = TestLab.orderBody(serviceCodes: [code])
+            func counts() async throws -> [Int] {
+                let rows = try await lab.database.client.query(
+                    """
+                    SELECT (SELECT count(*) FROM orders)::int, (SELECT count(*) FROM order_items)::int, (SELECT count(*) FROM audit_events)::int,
+                           (SELECT count(*) FROM customer_events)::int, (SELECT count(*) FROM idempotency_keys)::int, (SELECT count(*) FROM instruments)::int
+                    """
+                )
+                var values: [Int] = []
+                for try await (a, b, c, d, e, f) in rows.decode((Int, Int, Int, Int, Int, Int).self) { values = [a, b, c, d, e, f] }
+                return values
+            }
+            let first = try await lab.api.post("/v1/orders", token: customer.key, json: body, headers: [.idempotencyKey: "po-1"])
+            try first.expect(.created)
+            let before = try await counts()
+            let retry = try await lab.api.post("/v1/orders", token: customer.key, json: body, headers: [.idempotencyKey: "po-1"])
+            #expect(retry.status == .created && retry.headers[.idempotentReplayed] == "true" && retry.text == first.text)
+            let after = try await counts()
+            // Orders, items, audit events, customer events, keys and registered instruments are as they were.
+            #expect(after == before)
+
+            let id = try first.string("id")
+            let cancelled = try await lab.api.post("/v1/orders/\(id)/cancel", token: customer.key, headers: [.idempotencyKey: "cancel-1"])
+            #expect(try cancelled.string("status") == "cancelled")
+            // Cancelling a cancelled order is 409, but this is a retry of the first cancellation: it replays.
+            let again = try await lab.api.post("/v1/orders/\(id)/cancel", token: customer.key, headers: [.idempotencyKey: "cancel-1"])
+            #expect(again.status == .ok && again.headers[.idempotentReplayed] == "true" && again.text == cancelled.text)
+            // A new key asks for a new cancellation: the work's own answer.
+            let fresh = try await lab.api.post("/v1/orders/\(id)/cancel", token: customer.key, headers: [.idempotencyKey: "cancel-2"])
+            #expect(fresh.status == .conflict)
+            // The same key on another order is another request: 422 on the key, whatever the work would have said.
+            let other = try await lab.api.post("/v1/orders", token: customer.key, json: body)
+            let misused = try await lab.api.post("/v1/orders/\(try other.string("id"))/cancel", token: customer.key, headers: [.idempotencyKey: "cancel-1"])
+            #expect(misused.status == .unprocessableContent && misused.problemFields == ["Idempotency-Key"])
+            let audit = try await lab.api.get("/v1/audit?entity=order&entityId=\(id)&action=order.cancelled", token: lab.adminToken)
+            #expect(try audit.array("items").count == 1)
+        }
+    }
+
     @Test func fingerprintIsTheRawBytesNotTheirMeaning() {
         let body = Array(#"{"customerReference": "PO-1", "items": []}"#.utf8)
         let compact = Array(#"{"customerReference":"PO-1","items":[]}"#.utf8)

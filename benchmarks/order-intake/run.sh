@@ -9,7 +9,7 @@
 #
 # Everything runs on a throwaway cluster of its own, over a Unix socket and loopback HTTP, and is stopped on exit.
 # Each API run is followed by a pgbench run of the same length, so both see the same machine load; RUNS repetitions,
-# median shown. PROFILE=1 (or PROFILE=get, for the reads) adds a `perf record -e cpu-clock -g` of the server during one extra 8-connection run
+# median shown. PROFILE=1 (or PROFILE=get, for the reads; PROFILE=floor, for GET /health) adds a `perf record -e cpu-clock -g` of the server during one extra 8-connection run
 # and prints the top of its report.
 #
 # Usage: benchmarks/order-intake/run.sh  (env: SECONDS_PER_RUN, GET_SECONDS, RUNS, CONNECTIONS, LOG_LEVEL, PROFILE, KEEP_PERF_DATA, SHOW_SERVER_LOG, LIMS_BINARY)
@@ -174,13 +174,21 @@ for connections in $CONNECTIONS; do
   GAPI[$connections]="$rate $p50 $p99 $cpu"; GPGB[$connections]="$prate $pp50 $pp99"
 done
 
+# The floor: what an HTTP request costs this server before any module or database work (`GET /health`, no
+# credentials, nothing read), at 8 connections. An order or a read cannot cost less CPU than this.
+echo "== Floor: GET /health at 8 connections, ${GET_SECONDS} s"
+read -r frate fp50 fp99 fcpu <<<"$(api_run show.lua /health 8 "$GET_SECONDS")"
+printf '   %7.1f requests/s p50 %6.2f ms p99 %6.2f ms, %5.2f CPU s/1000 requests\n' "$frate" "$fp50" "$fp99" "$fcpu"
+
 if [ "$PROFILE" != 0 ]; then
-  PROFILED=$([ "$PROFILE" = get ] && echo "GET /v1/orders/{id}" || echo "order-intake")
+  case $PROFILE in get) PROFILED="GET /v1/orders/{id}" ;; floor) PROFILED="GET /health" ;; *) PROFILED=order-intake ;; esac
   echo "== Profile: perf record -e cpu-clock -g during one 8-connection $PROFILED run"
   perf record -e cpu-clock -g -p "$SERVER_PID" -o "$DIR/perf.data" -- sleep "$SECONDS_PER_RUN" >/dev/null 2>&1 &
   PERF_PID=$!
   if [ "$PROFILE" = get ]; then
     api_run show.lua "/v1/orders/$ORDER_ID" 8 "$SECONDS_PER_RUN" "$API_KEY" >/dev/null
+  elif [ "$PROFILE" = floor ]; then
+    api_run show.lua /health 8 "$SECONDS_PER_RUN" >/dev/null
   else
     api_run submit.lua /v1/orders 8 "$SECONDS_PER_RUN" "$API_KEY" BENCH-PG BENCH-PT >/dev/null
   fi
@@ -211,6 +219,7 @@ for connections in $CONNECTIONS; do
   printf '%-6s %10.0f %8.2f %8.2f %12.2f %10.0f %8.2f %8.2f %8.2f\n' "$connections" "$rate" "$p50" "$p99" "$cpu" "$prate" "$pp50" "$pp99" \
     "$(awk -v a="$rate" -v p="$prate" 'BEGIN { print a / p }')"
 done
+printf 'floor: GET /health at 8 connections %.0f requests/s, p99 %.2f ms, %.2f CPU s/1000 requests\n' "$frate" "$fp99" "$fcpu"
 echo "server peak RSS (VmHWM): $(peak_rss); orders stored: $ORDERS, each with its audit event; server log: $(wc -l <"$SERVER_LOG") lines"
 [ -n "${SHOW_SERVER_LOG:-}" ] && tail -5 "$SERVER_LOG"
 echo "total time: ${SECONDS}s"
