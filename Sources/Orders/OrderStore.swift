@@ -38,10 +38,11 @@ public struct OrderStore: Sendable {
     /// ``submit(_:customerId:on:audit:)``, also giving the order's JSON, encoded once: the audit log's after-image
     /// and the response body are the same bytes.
     ///
-    /// Four round trips after validation: the customer, the services, the instrument register (one statement that links
-    /// every item to the customer's instrument, registering new ones), then one statement that takes the number, inserts
-    /// the order and all its items (unnest of arrays) and gives back what only the database knows (number, submission
-    /// time); the order is built from what was written, not read back. Then the audit event.
+    /// Two round trips after validation (the customer's terms and the services come from caches that follow every change,
+    /// when this instance listens): the instrument register (one statement that links every item to the customer's
+    /// instrument, registering new ones), then one statement that takes the number, inserts the order and all its items
+    /// (unnest of arrays) and gives back what only the database knows (number, submission time); the order is built from
+    /// what was written, not read back. Then the audit event.
     public func submitEncoded(
         _ submission: OrderSubmission, customerId: UUID, on connection: PostgresConnection, audit: AuditContext
     ) async throws -> (order: Order, json: EncodedJSON) {

@@ -279,8 +279,9 @@ struct PortalOrderPages {
         let fingerprint = Self.fingerprint(form: form, count: count)
         do {
             let outcome = try await services.idempotency.run(customerId: context.customerId, key: "portal:" + key, fingerprint: fingerprint) { connection in
-                let submitted = try await services.orders.submitEncoded(submission, customerId: context.customerId, on: connection, audit: context.audit)
-                return (201, submitted.json.bytes)
+                // The audit event goes with the key and the stored response, in one statement (as the API's).
+                let submitted = try await services.orders.submitLeavingAudit(submission, customerId: context.customerId, on: connection, audit: context.audit)
+                return (201, submitted.json.bytes, submitted.audit)
             }
             let made = try JSONDecoder().decode(Made.self, from: Data(outcome.body))
             return area.redirect(

@@ -133,6 +133,11 @@ struct PortalTests {
             #expect(first.headers[.location] == second.headers[.location])
             let orders = try await lab.api.get("/v1/orders", token: customer.key).array("items")
             #expect(orders.count == 1)
+            // One audit event for the order, recorded with the form's key; the second press recorded nothing.
+            let orderId = try #require(orders.first?["id"]?.stringValue)
+            let audit = try await lab.api.get("/v1/audit?entity=order&entityId=\(orderId)&action=order.submitted", token: lab.adminToken)
+            #expect(try audit.array("items").count == 1)
+            #expect(audit.value("items.0.after.id")?.stringValue == orderId)
             // The same key with other content is not silently taken for the first order.
             var changed = form
             changed.append(("items[1].serviceCode", service))
