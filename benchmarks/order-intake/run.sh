@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Order-intake benchmark: orders per second through the HTTP API beside the same writes run by pgbench.
 #   (a) `POST /v1/orders` (2 items, a fresh Idempotency-Key per request) through `lims serve`, driven by wrk, and
-#   (b) submit.sql run by pgbench on the same cluster: the writes the server makes for one order (idempotency row,
-#       number from the sequence, order, its 2 items in one statement, audit event, stored response) in one transaction,
+#   (b) submit.sql run by pgbench on the same cluster: the writes the server makes for one order, statement for statement
+#       (instruments registered, number from the sequence, order and its 2 items in one statement, idempotency row with
+#       the stored response and the audit event in one statement) in one transaction,
 # at 1, 8 and 32 connections, with orders/s, p50, p99, the API/pgbench ratio, the server's CPU time per 1 000 orders
 # (utime + stime from /proc/<pid>/stat around each run) and its peak RSS (VmHWM). Then `GET /v1/orders/{id}` beside
 # show.sql, the one query that reads an order with its items.

@@ -1,14 +1,11 @@
--- The writes the server makes for one `POST /v1/orders` (2 items, a fresh Idempotency-Key), in one transaction:
--- the idempotency row, the instrument register (both instruments new, registered and audited in one statement, as
+-- The writes the server makes for one `POST /v1/orders` (2 items, a fresh Idempotency-Key), in one transaction, statement
+-- for statement: the instrument register (both instruments new, registered and audited in one statement, as
 -- InstrumentStore.register sends it), the number from the year's sequence, the order with its frozen quote and its 2 items
--- (one statement, as OrderStore.insert sends it), the audit event with the order as after-image, and the stored response.
+-- (one statement, as OrderStore.insert sends it), then the idempotency row with the stored response and the audit event
+-- with the order as after-image (one statement, as Idempotency.run sends it).
 -- JSON goes in as text, as the server binds it; pgbench substitutes :customer (quoted) and the \gset values. (The server
 -- prepares the register statement once per connection; here, as every other statement, it is planned each time.)
 BEGIN;
-INSERT INTO idempotency_keys (customer_id, key, request_hash)
-VALUES (:customer, 'pgbench-' || gen_random_uuid(), 'c5d4a0f1e2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f708192a3b4c5d')
-ON CONFLICT (customer_id, key) DO NOTHING
-RETURNING key AS idempotency_key \gset
 WITH l AS (
     SELECT l.*, instrument_identity(l.manufacturer) AS mk, instrument_identity(l.model) AS mok, instrument_identity(l.serial) AS sk
     FROM unnest(ARRAY['Acme', 'Acme'], ARRAY['PG-100', 'PT-7'], ARRAY['SN-' || gen_random_uuid(), 'SN-' || gen_random_uuid()],
@@ -54,12 +51,16 @@ WITH placed AS (
          WITH ORDINALITY AS l(code, manufacturer, model, serial, tag, notes, price, line)
 )
 SELECT id AS order_id, number AS order_number, submitted_at FROM placed \gset
-INSERT INTO audit_events (actor_kind, actor_id, actor_name, action, entity, entity_id, before, after, request_id)
-VALUES ('customer', :customer, NULL, 'order.submitted', 'order', ':order_id', NULL,
+WITH claimed AS (
+    INSERT INTO idempotency_keys (customer_id, key, request_hash, status_code, response_body)
+    VALUES (:customer, 'pgbench-' || gen_random_uuid(), 'c5d4a0f1e2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f708192a3b4c5d', 201,
+            convert_to('{"customerId":"6f2d7c1e-0a4b-4c8d-9e1f-2a3b4c5d6e7f","customerReference":"PO-1","id":":order_id","items":[{"id":"8B1A2C3D-4E5F-4061-8273-94A5B6C7D8E9","instrument":{"manufacturer":"Acme","model":"PG-100","serialNumber":"SN-1-A"},"lineNumber":1,"notes":"bench","orderId":":order_id","serviceCode":"BENCH-PG","status":"awaiting_receipt","unitPrice":{"amountMinor":35000,"currency":"CNY"}},{"id":"9C2B3D4E-5F60-4172-9384-A5B6C7D8E9FA","instrument":{"assetTag":"T-1","manufacturer":"Acme","model":"PT-7","serialNumber":"SN-1-B"},"lineNumber":2,"orderId":":order_id","serviceCode":"BENCH-PT","status":"awaiting_receipt","unitPrice":{"amountMinor":35000,"currency":"CNY"}}],"number":":order_number","priority":"standard","quote":{"currency":"CNY","discount":{"amountMinor":3500,"currency":"CNY"},"discountBasisPoints":500,"expedited":false,"lines":[{"description":"Pressure calibration: Acme PG-100 s/n SN-1-A","expediteSurchargeBasisPoints":5000,"itemId":"8B1A2C3D-4E5F-4061-8273-94A5B6C7D8E9","serviceCode":"BENCH-PG","unitPrice":{"amountMinor":35000,"currency":"CNY"}},{"description":"Pressure calibration: Acme PT-7 s/n SN-1-B","expediteSurchargeBasisPoints":5000,"itemId":"9C2B3D4E-5F60-4172-9384-A5B6C7D8E9FA","serviceCode":"BENCH-PT","unitPrice":{"amountMinor":35000,"currency":"CNY"}}],"subtotal":{"amountMinor":70000,"currency":"CNY"},"surcharge":{"amountMinor":0,"currency":"CNY"},"tax":{"amountMinor":3990,"currency":"CNY"},"taxRateBasisPoints":600,"total":{"amountMinor":70490,"currency":"CNY"}},"status":"submitted","submittedAt":"2026-01-01T00:00:00Z"}', 'UTF8'))
+    ON CONFLICT (customer_id, key) DO NOTHING RETURNING 1
+), audited AS (
+    SELECT record_audit_event('customer', :customer, NULL, 'order.submitted', 'order', ':order_id', NULL,
         '{"customerId":"6f2d7c1e-0a4b-4c8d-9e1f-2a3b4c5d6e7f","customerReference":"PO-1","id":":order_id","items":[{"id":"8B1A2C3D-4E5F-4061-8273-94A5B6C7D8E9","instrument":{"manufacturer":"Acme","model":"PG-100","serialNumber":"SN-1-A"},"lineNumber":1,"notes":"bench","orderId":":order_id","serviceCode":"BENCH-PG","status":"awaiting_receipt","unitPrice":{"amountMinor":35000,"currency":"CNY"}},{"id":"9C2B3D4E-5F60-4172-9384-A5B6C7D8E9FA","instrument":{"assetTag":"T-1","manufacturer":"Acme","model":"PT-7","serialNumber":"SN-1-B"},"lineNumber":2,"orderId":":order_id","serviceCode":"BENCH-PT","status":"awaiting_receipt","unitPrice":{"amountMinor":35000,"currency":"CNY"}}],"number":":order_number","priority":"standard","quote":{"currency":"CNY","discount":{"amountMinor":3500,"currency":"CNY"},"discountBasisPoints":500,"expedited":false,"lines":[{"description":"Pressure calibration: Acme PG-100 s/n SN-1-A","expediteSurchargeBasisPoints":5000,"itemId":"8B1A2C3D-4E5F-4061-8273-94A5B6C7D8E9","serviceCode":"BENCH-PG","unitPrice":{"amountMinor":35000,"currency":"CNY"}},{"description":"Pressure calibration: Acme PT-7 s/n SN-1-B","expediteSurchargeBasisPoints":5000,"itemId":"9C2B3D4E-5F60-4172-9384-A5B6C7D8E9FA","serviceCode":"BENCH-PT","unitPrice":{"amountMinor":35000,"currency":"CNY"}}],"subtotal":{"amountMinor":70000,"currency":"CNY"},"surcharge":{"amountMinor":0,"currency":"CNY"},"tax":{"amountMinor":3990,"currency":"CNY"},"taxRateBasisPoints":600,"total":{"amountMinor":70490,"currency":"CNY"}},"status":"submitted","submittedAt":"2026-01-01T00:00:00Z"}'::jsonb,
-        'bench-request');
-UPDATE idempotency_keys
-SET status_code = 201,
-    response_body = convert_to('{"customerId":"6f2d7c1e-0a4b-4c8d-9e1f-2a3b4c5d6e7f","customerReference":"PO-1","id":":order_id","items":[{"id":"8B1A2C3D-4E5F-4061-8273-94A5B6C7D8E9","instrument":{"manufacturer":"Acme","model":"PG-100","serialNumber":"SN-1-A"},"lineNumber":1,"notes":"bench","orderId":":order_id","serviceCode":"BENCH-PG","status":"awaiting_receipt","unitPrice":{"amountMinor":35000,"currency":"CNY"}},{"id":"9C2B3D4E-5F60-4172-9384-A5B6C7D8E9FA","instrument":{"assetTag":"T-1","manufacturer":"Acme","model":"PT-7","serialNumber":"SN-1-B"},"lineNumber":2,"orderId":":order_id","serviceCode":"BENCH-PT","status":"awaiting_receipt","unitPrice":{"amountMinor":35000,"currency":"CNY"}}],"number":":order_number","priority":"standard","quote":{"currency":"CNY","discount":{"amountMinor":3500,"currency":"CNY"},"discountBasisPoints":500,"expedited":false,"lines":[{"description":"Pressure calibration: Acme PG-100 s/n SN-1-A","expediteSurchargeBasisPoints":5000,"itemId":"8B1A2C3D-4E5F-4061-8273-94A5B6C7D8E9","serviceCode":"BENCH-PG","unitPrice":{"amountMinor":35000,"currency":"CNY"}},{"description":"Pressure calibration: Acme PT-7 s/n SN-1-B","expediteSurchargeBasisPoints":5000,"itemId":"9C2B3D4E-5F60-4172-9384-A5B6C7D8E9FA","serviceCode":"BENCH-PT","unitPrice":{"amountMinor":35000,"currency":"CNY"}}],"subtotal":{"amountMinor":70000,"currency":"CNY"},"surcharge":{"amountMinor":0,"currency":"CNY"},"tax":{"amountMinor":3990,"currency":"CNY"},"taxRateBasisPoints":600,"total":{"amountMinor":70490,"currency":"CNY"}},"status":"submitted","submittedAt":"2026-01-01T00:00:00Z"}', 'UTF8')
-WHERE customer_id = :customer AND key = ':idempotency_key';
+        'bench-request')
+    FROM claimed
+)
+SELECT (SELECT count(*) FROM claimed)::int AS claimed, (SELECT count(*) FROM audited)::int AS audited;
 COMMIT;
