@@ -31,7 +31,7 @@ public struct Authenticator: RouterMiddleware {
     public static func bearerToken(_ header: String) -> String? {
         let parts = header.split(separator: " ", maxSplits: 1)
         guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
-        let token = parts[1].trimmingCharacters(in: .whitespaces)
+        let token = parts[1].trimmed()
         return token.isEmpty || token.count > 200 ? nil : token
     }
 }

@@ -10,7 +10,7 @@ struct RequestIdMiddleware: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
-        let requestId = request.headers[.requestId].flatMap(Self.sanitized) ?? UUID().uuidString.lowercased()
+        let requestId = request.headers[.requestId].flatMap(Self.sanitized) ?? UUID.random().uuidString.lowercased()
         context.requestId = requestId
         context.logger[metadataKey: "request_id"] = .string(requestId)
         var response = try await next(request, context)

@@ -74,7 +74,7 @@ public struct OrderStore: Sendable {
         try validator.finish()
         guard let priority else { throw Problem.validation(validator.issues) }
 
-        let orderId = UUID()
+        let orderId = UUID.random()
         let instrumentIds = try await instruments.register(
             items.map { input, instrument in
                 let service = input.serviceCode.flatMap { services[$0] }
@@ -91,7 +91,7 @@ public struct OrderStore: Sendable {
         for (index, (input, instrument)) in items.enumerated() {
             guard let code = input.serviceCode, let service = services[code] else { throw Problem.validation(validator.issues) }
             let item = OrderItem(
-                id: UUID(), orderId: orderId, lineNumber: index + 1, serviceCode: code, status: .awaitingReceipt, instrument: instrument,
+                id: UUID.random(), orderId: orderId, lineNumber: index + 1, serviceCode: code, status: .awaitingReceipt, instrument: instrument,
                 instrumentId: instrumentIds[index], notes: input.notes, unitPrice: service.price, certifiedAt: nil
             )
             orderItems.append(item)
@@ -144,7 +144,7 @@ public struct OrderStore: Sendable {
                             \(items.map { $0.instrument.assetTag ?? "" }), \(items.map { $0.instrument.assetTag != nil }),
                             \(items.map { $0.instrument.description ?? "" }), \(items.map { $0.instrument.description != nil }),
                             \(items.map { $0.notes ?? "" }), \(items.map { $0.notes != nil }), \(items.map(\.unitPrice.amountMinor)),
-                            \(items.map { $0.instrumentId ?? UUID() }))
+                            \(items.map { $0.instrumentId ?? UUID.random() }))
                      WITH ORDINALITY AS l(id, code, manufacturer, model, serial, tag, has_tag, description, has_description, notes, has_notes,
                                           price, instrument, line)
             )

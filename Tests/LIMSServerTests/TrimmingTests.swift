@@ -34,3 +34,26 @@ struct TrimmingTests {
         #expect(" \t\r\n ".trimmed().isEmpty)
     }
 }
+
+@Suite("Random UUIDs")
+struct RandomUUIDTests {
+    @Test func theyAreVersion4WithTheRFCVariantAndDoNotRepeat() {
+        var seen: Set<UUID> = []
+        for _ in 0..<10_000 {
+            let id = UUID.random()
+            #expect(id.uuid.6 >> 4 == 4)
+            #expect(id.uuid.8 >> 6 == 0b10)
+            seen.insert(id)
+        }
+        #expect(seen.count == 10_000)
+        // The bits that are random are: across many ids, every one of the 122 is set somewhere and clear somewhere.
+        var ones = [Int](repeating: 0, count: 128)
+        for id in seen {
+            withUnsafeBytes(of: id.uuid) { bytes in
+                for bit in 0..<128 where bytes[bit / 8] & (1 << (bit % 8)) != 0 { ones[bit] += 1 }
+            }
+        }
+        let varying = ones.filter { $0 > 0 && $0 < seen.count }.count
+        #expect(varying == 122)
+    }
+}
