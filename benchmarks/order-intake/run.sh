@@ -198,6 +198,9 @@ if [ "$PROFILE" != 0 ]; then
   # Flat: the functions where the samples fell (self time), heaviest first.
   perf report -i "$DIR/perf.data" --no-children --stdio -g none --percent-limit 0.3 2>/dev/null >"$DIR/perf.txt" || true
   grep -v -e '^#' -e '^$' "$DIR/perf.txt" | head -60 | { command -v swift >/dev/null && swift demangle --simplified || cat; } | cut -c1-220
+  # By layer: how much of the server's CPU is ours, and how much the HTTP server, PostgresNIO, NIO, Swift and the kernel.
+  echo "== The same profile by layer (layers.py)"
+  perf script -i "$DIR/perf.data" 2>/dev/null | { command -v swift >/dev/null && swift demangle --simplified || cat; } | python3 "$HERE/layers.py"
 fi
 
 ORDERS=$(psql -c "SELECT count(*) FROM orders")
