@@ -20,9 +20,21 @@ LIMS_MIGRATION_DATABASE_URL=$(url owner | sed "s#/calibra?#/$DB?#")
 export LIMS_SIGNING_KEY="$WORK/keys/signing-key.pem" LIMS_BCRYPT_COST=${LIMS_BCRYPT_COST:-6}
 "$LIMS" seed-demo > "$WORK/seed.txt" 2>"$WORK/seed.log"
 PORT=$((20000 + RANDOM % 10000))
-"$LIMS" serve --port "$PORT" > "$WORK/server.log" 2>&1 &
+LOG_LEVEL=${LOG_LEVEL:-debug} "$LIMS" serve --port "$PORT" > "$WORK/server.log" 2>&1 &
 SERVER=$!
-trap 'kill $SERVER 2>/dev/null || true; wait $SERVER 2>/dev/null || true' EXIT
+# Stopping is bounded: the server gives its requests LIMS_SHUTDOWN_TIMEOUT (30 s) and then cancels them; should it still
+# run a minute after SIGTERM, its log is shown, it is killed, and the run fails.
+stop_server() {
+  kill -0 $SERVER 2>/dev/null || return 0
+  kill -TERM $SERVER 2>/dev/null || true
+  for _ in $(seq 1 600); do kill -0 $SERVER 2>/dev/null || { wait $SERVER 2>/dev/null || true; return 0; }; sleep 0.1; done
+  echo "The server was still running 60 s after SIGTERM; the end of its log ($WORK/server.log):" >&2
+  tail -60 "$WORK/server.log" >&2
+  kill -KILL $SERVER 2>/dev/null || true
+  wait $SERVER 2>/dev/null || true
+  return 1
+}
+trap 'stop_server || true' EXIT
 for _ in $(seq 1 100); do
   curl -fsS "http://127.0.0.1:$PORT/health" >/dev/null 2>&1 && break
   kill -0 $SERVER 2>/dev/null || { cat "$WORK/server.log"; exit 1; }
@@ -32,3 +44,6 @@ echo "Browser tests against http://127.0.0.1:$PORT (screenshots in $SCREENSHOTS)
 CALIBRA_URL="http://127.0.0.1:$PORT" CALIBRA_SEED="$WORK/seed.txt" CALIBRA_SCREENSHOTS="$SCREENSHOTS" CHROMIUM="$(command -v chromium)" \
   python3 -m pytest -q -p no:cacheprovider Tests/browser "$@" || { echo "Server log: $WORK/server.log"; tail -40 "$WORK/server.log"; exit 1; }
 echo "Screenshots of the pages: $SCREENSHOTS"
+STOPPING=$SECONDS
+stop_server || exit 1
+echo "The server stopped $((SECONDS - STOPPING)) s after SIGTERM."

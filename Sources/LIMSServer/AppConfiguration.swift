@@ -30,6 +30,9 @@ public struct AppConfiguration: Sendable {
     public var sweepInterval: Duration = .seconds(600)
     /// How often each instance runs the recall sweep (`LIMS_RECALL_INTERVAL`, default 1 hour).
     public var recallInterval: Duration = .seconds(3600)
+    /// How long a stopping server (SIGTERM, SIGINT) waits for requests in flight and background work to finish before it
+    /// cancels them (`LIMS_SHUTDOWN_TIMEOUT`); see ``serveUntilSignalled(_:shutdownTimeout:)``.
+    public var shutdownTimeout: Duration = .seconds(30)
     /// Makes the application logger's handler (by label) instead of the process-wide `LoggingSystem`, e.g. for a
     /// test that reads what the server logged. `nil` (the default) uses `LoggingSystem`.
     public var logHandler: (@Sendable (String) -> any LogHandler)? = nil

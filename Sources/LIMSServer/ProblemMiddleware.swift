@@ -49,6 +49,10 @@ struct ProblemMiddleware: RouterMiddleware {
                 metadata: ["table": .string(stored.table), "column": .string(stored.column), "value": .string(stored.value), "type": .string(stored.type)]
             )
             return Problem(status: .internalServerError, detail: "The server failed to complete the request; quote the request id to support.")
+        case is CancellationError:
+            // The server is stopping and its time to finish this request ran out (LIMS_SHUTDOWN_TIMEOUT): nothing failed.
+            context.logger.notice("request cancelled: the server is stopping")
+            return Problem(status: .serviceUnavailable, detail: "The server is stopping; send the request again.", headers: [.retryAfter: "1"])
         default:
             context.logger.error("unhandled error", metadata: ["error": .string(String(reflecting: error))])
             return Problem(status: .internalServerError, detail: "The server failed to complete the request; quote the request id to support.")

@@ -72,6 +72,12 @@ struct DatabaseOptions: ParsableArguments {
             }
             configuration.recallInterval = interval
         }
+        if let text = environment["LIMS_SHUTDOWN_TIMEOUT"], !text.isEmpty {
+            guard let timeout = DurationText.parse(text), timeout >= .seconds(1), timeout <= .seconds(3600) else {
+                throw ValidationError("LIMS_SHUTDOWN_TIMEOUT must be a duration from 1s to 1h (e.g. 30s)")
+            }
+            configuration.shutdownTimeout = timeout
+        }
         if let text = environment["LIMS_WEB_IDLE_TIMEOUT"], !text.isEmpty {
             guard let idle = DurationText.parse(text), idle >= .seconds(60), idle <= .seconds(12 * 3600) else {
                 throw ValidationError("LIMS_WEB_IDLE_TIMEOUT must be a duration from 1m to 12h (e.g. 30m)")

@@ -21,8 +21,8 @@ struct Serve: AsyncParsableCommand {
         // pool and back at every await: measured with benchmarks/order-intake, the hops cost more CPU than the request.
         if let loops = try Self.eventLoops(ProcessInfo.processInfo.environment) { NIOSingletons.groupLoopCountSuggestion = loops }
         NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
-        let app = try await buildApplication(try database.configuration(host: host, port: port))
-        try await app.runService()
+        let configuration = try database.configuration(host: host, port: port)
+        try await serveUntilSignalled(try await buildApplication(configuration), shutdownTimeout: configuration.shutdownTimeout)
     }
 
     /// `LIMS_EVENT_LOOPS`: the threads that serve HTTP, talk to the database and run the request handlers (default: one per

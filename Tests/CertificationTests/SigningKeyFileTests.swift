@@ -89,21 +89,13 @@ struct SigningKeyFileTests {
     }
 
     @Test func limsKeysInitRefusesAWorldWritableFolder() throws {
-        let binary = try #require(ProcessInfo.processInfo.environment["LIMS_TEST_LIMS_BINARY"], "run through scripts/test.sh")
+        try #require(LIMSChild.binary != nil, "run through scripts/test.sh")
         let folder = Self.scratch()
         defer { try? FileManager.default.removeItem(at: folder) }
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         #expect(chmod(folder.path, 0o777) == 0)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = ["keys", "init", "--path", folder.appendingPathComponent("signing-key.pem").path]
-        let errors = Pipe()
-        process.standardError = errors
-        process.standardOutput = Pipe()
-        try process.run()
-        process.waitUntilExit()
-        let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        #expect(process.terminationStatus != 0)
+        let (status, message) = try LIMSChild.run(["keys", "init", "--path", folder.appendingPathComponent("signing-key.pem").path])
+        #expect(status != 0)
         #expect(message.contains("others may write to it"), "\(message)")
         #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("signing-key.pem").path))
     }

@@ -124,34 +124,17 @@ struct RecallSweepTests {
         }
     }
 
-    @Test(.enabled(if: ProcessInfo.processInfo.environment["LIMS_TEST_LIMS_BINARY"] != nil))
+    @Test(.enabled(if: LIMSChild.binary != nil))
     func limsRecallRunRunsOnePass() async throws {
-        let binary = try #require(ProcessInfo.processInfo.environment["LIMS_TEST_LIMS_BINARY"])
         try await TestLab.run { lab in
             let fixtures = RegisterFixtures(lab: lab)
             let customer = try await lab.customer()
             let id = try await fixtures.instrument(customer.id, serial: "CLI-1")
             try await fixtures.certificate(id, .pass, serviceOn: -400, validUntil: -5)
-            let output = FileManager.default.temporaryDirectory.appendingPathComponent("recall-\(UUID().uuidString).out")
-            _ = FileManager.default.createFile(atPath: output.path, contents: nil)
-            defer { try? FileManager.default.removeItem(at: output) }
             func run() throws -> String {
-                let process = Process()
-                process.executableURL = URL(fileURLWithPath: binary)
-                process.arguments = ["recall", "run"]
-                var environment = ProcessInfo.processInfo.environment
-                environment["DATABASE_URL"] = lab.databaseURL.description
-                environment["LIMS_MIGRATION_DATABASE_URL"] = lab.ownerURL.description
-                environment["LIMS_ROOT"] = TestDatabase.projectRoot.path
-                process.environment = environment
-                let handle = try FileHandle(forWritingTo: output)
-                try handle.truncate(atOffset: 0)
-                process.standardOutput = handle
-                process.standardError = handle
-                try process.run()
-                process.waitUntilExit()
-                try handle.close()
-                return try String(contentsOf: output, encoding: .utf8)
+                try LIMSChild.run(["recall", "run"], environment: [
+                    "DATABASE_URL": lab.databaseURL.description, "LIMS_MIGRATION_DATABASE_URL": lab.ownerURL.description,
+                ]).output
             }
             let first = try run()
             #expect(first.contains("0 due-soon and 1 overdue"), "\(first)")

@@ -84,11 +84,6 @@ extension TestLab {
     }
 }
 
-struct TestFailure: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
-}
-
 extension JSONValue {
     var numberValue: Double? {
         if case .number(let value) = self { return value }

@@ -39,7 +39,7 @@ struct DatabaseTLSConnectionTests {
         return false
     }
 
-    @Test(.enabled(if: ProcessInfo.processInfo.environment["LIMS_TEST_LIMS_BINARY"] != nil && FileManager.default.isExecutableFile(atPath: "/usr/bin/openssl")))
+    @Test(.enabled(if: LIMSChild.binary != nil && FileManager.default.isExecutableFile(atPath: "/usr/bin/openssl")))
     func sslmodesAgainstAServerWithASelfSignedCertificate() async throws {
         let folder = "/tmp/calibra-tls-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])

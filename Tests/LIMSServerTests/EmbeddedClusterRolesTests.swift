@@ -12,27 +12,9 @@ import Testing
 struct EmbeddedClusterRolesTests {
     let logger = Logger(label: "embedded-roles-tests")
 
-    /// Runs the `lims` binary on a cluster of the test's own; output goes through a file (the server it starts must
-    /// not inherit a pipe we would wait on).
+    /// Runs the `lims` binary on a cluster of the test's own.
     static func lims(_ arguments: [String], folder: String, port: String) throws -> String {
-        guard let binary = ProcessInfo.processInfo.environment["LIMS_TEST_LIMS_BINARY"] else {
-            throw TestFailure( "LIMS_TEST_LIMS_BINARY is not set")
-        }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = arguments + ["--dir", folder, "--port", port]
-        let log = URL(fileURLWithPath: "\(folder)-\(UUID().uuidString.prefix(6)).out")
-        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
-        let handle = try FileHandle(forWritingTo: log)
-        process.standardOutput = handle
-        process.standardError = handle
-        try process.run()
-        process.waitUntilExit()
-        try handle.close()
-        let output = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
-        try? FileManager.default.removeItem(at: log)
-        guard process.terminationStatus == 0 else { throw TestFailure( "lims \(arguments) failed: \(output)") }
-        return output.trimmingCharacters(in: .whitespacesAndNewlines)
+        try LIMSChild.succeed(arguments + ["--dir", folder, "--port", port])
     }
 
     func execute(_ sql: String, on url: DatabaseURL) async throws {
@@ -54,7 +36,7 @@ struct EmbeddedClusterRolesTests {
         return ""
     }
 
-    @Test(.enabled(if: ProcessInfo.processInfo.environment["LIMS_TEST_LIMS_BINARY"] != nil))
+    @Test(.enabled(if: LIMSChild.binary != nil))
     func aClusterOfAnEarlierVersionIsHandedToTheOwnerAndServesAsTheRuntimeRole() async throws {
         let folder = "/tmp/calibra-roles-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])

@@ -121,9 +121,3 @@ struct LeastPrivilegeTests {
         }
     }
 }
-
-/// A failed step of a test's own setup, with what went wrong.
-struct TestFailure: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
-}

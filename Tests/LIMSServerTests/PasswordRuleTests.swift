@@ -75,30 +75,14 @@ struct PasswordRuleTests {
     }
 
     /// `lims user create` applies the same rules as the API.
-    @Test(.enabled(if: ProcessInfo.processInfo.environment["LIMS_TEST_LIMS_BINARY"] != nil))
+    @Test(.enabled(if: LIMSChild.binary != nil))
     func theCommandLineRefusesAWeakPassword() async throws {
-        let binary = try #require(ProcessInfo.processInfo.environment["LIMS_TEST_LIMS_BINARY"])
         let url = try await TestDatabase.makeMigrated()
         func create(_ email: String, password: String) throws -> (status: Int32, output: String) {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: binary)
-            process.arguments = ["user", "create", "--email", email, "--name", "First Admin", "--roles", "admin", "--password-stdin"]
-            var environment = ProcessInfo.processInfo.environment
-            environment["DATABASE_URL"] = url.description
-            environment["LIMS_ROOT"] = TestDatabase.projectRoot.path
-            environment["LIMS_BCRYPT_COST"] = "4"
-            process.environment = environment
-            let input = Pipe()
-            let output = Pipe()
-            process.standardInput = input
-            process.standardOutput = output
-            process.standardError = output
-            try process.run()
-            input.fileHandleForWriting.write(Data((password + "\n").utf8))
-            try input.fileHandleForWriting.close()
-            let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            process.waitUntilExit()
-            return (process.terminationStatus, text)
+            try LIMSChild.run(
+                ["user", "create", "--email", email, "--name", "First Admin", "--roles", "admin", "--password-stdin"],
+                environment: ["DATABASE_URL": url.description, "LIMS_BCRYPT_COST": "4"], input: password + "\n"
+            )
         }
         let weak = try create("first@lab.test", password: "Password1234")
         #expect(weak.status != 0)

@@ -33,29 +33,13 @@ struct ReadinessTests {
     }
 
     /// Stops and starts a cluster of the test's own (the shared one serves the other tests meanwhile).
-    @Test(.enabled(if: ProcessInfo.processInfo.environment["LIMS_TEST_LIMS_BINARY"] != nil))
+    @Test(.enabled(if: LIMSChild.binary != nil))
     func readyGoes503WhileTheDatabaseIsDownAndRecovers() async throws {
-        let binary = try #require(ProcessInfo.processInfo.environment["LIMS_TEST_LIMS_BINARY"])
         let folder = "/tmp/calibra-ready-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])
         let port = String(56000 + Int.random(in: 0..<3000))
         @Sendable func lims(_ arguments: String...) throws -> String {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: binary)
-            process.arguments = arguments + ["--dir", folder, "--port", port]
-            // Output goes through a file, not a pipe: the database server started underneath must not
-            // inherit a pipe we would wait on.
-            let log = URL(fileURLWithPath: "\(folder)-\(UUID().uuidString.prefix(6)).out")
-            _ = FileManager.default.createFile(atPath: log.path, contents: nil)
-            let handle = try FileHandle(forWritingTo: log)
-            process.standardOutput = handle
-            process.standardError = handle
-            try process.run()
-            process.waitUntilExit()
-            try handle.close()
-            let output = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
-            try? FileManager.default.removeItem(at: log)
-            return output
+            try LIMSChild.run(arguments + ["--dir", folder, "--port", port]).output
         }
         defer {
             _ = try? lims("db", "stop")

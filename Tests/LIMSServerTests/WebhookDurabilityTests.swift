@@ -6,52 +6,21 @@ import PostgresNIO
 import Testing
 import Webhooks
 
-#if canImport(Glibc)
-import Glibc
-#endif
-
 /// Webhook delivery across processes: `lims serve` killed with SIGKILL while events are pending, and two instances
-/// sharing the queue. The binary is LIMS_TEST_LIMS_BINARY; the receiver runs in the test.
+/// sharing the queue (``LIMSChild``); the receiver runs in the test.
 @Suite("Webhook durability", .serialized)
 struct WebhookDurabilityTests {
     /// A `lims serve` child process on the lab's database.
-    final class Server: @unchecked Sendable {
-        let process = Process()
-        let log: URL
-
-        init(binary: String, lab: TestLab, keyPath: URL) throws {
-            log = FileManager.default.temporaryDirectory.appendingPathComponent("hooks-serve-\(UUID().uuidString.prefix(8)).log")
-            _ = FileManager.default.createFile(atPath: log.path, contents: nil)
-            process.executableURL = URL(fileURLWithPath: binary)
-            process.arguments = ["serve", "--port", String(57000 + Int.random(in: 0..<2000))]
-            var environment = ProcessInfo.processInfo.environment
-            environment["DATABASE_URL"] = lab.databaseURL.description
-            environment["LIMS_MIGRATION_DATABASE_URL"] = lab.ownerURL.description
-            environment["LIMS_ROOT"] = TestDatabase.projectRoot.path
-            environment["LIMS_SIGNING_KEY"] = keyPath.path
-            environment["LIMS_WEBHOOK_ALLOW_PRIVATE_NETWORKS"] = "1"
-            environment["LIMS_WEBHOOK_RETRY_SCHEDULE"] = "1s,1s,1s"
-            environment["LIMS_WEBHOOK_LEASE"] = "20s"
-            environment["LOG_LEVEL"] = "warning"
-            process.environment = environment
-            let handle = try FileHandle(forWritingTo: log)
-            process.standardOutput = handle
-            process.standardError = handle
-            try process.run()
-        }
-
-        func kill() {
-            Glibc.kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-        }
-
-        func stop() {
-            if process.isRunning {
-                process.terminate()
-                process.waitUntilExit()
-            }
-            try? FileManager.default.removeItem(at: log)
-        }
+    static func serve(_ lab: TestLab) throws -> LIMSChild {
+        try LIMSChild(["serve", "--port", String(57000 + Int.random(in: 0..<2000))], environment: [
+            "DATABASE_URL": lab.databaseURL.description,
+            "LIMS_MIGRATION_DATABASE_URL": lab.ownerURL.description,
+            "LIMS_SIGNING_KEY": Self.keyPath(lab).path,
+            "LIMS_WEBHOOK_ALLOW_PRIVATE_NETWORKS": "1",
+            "LIMS_WEBHOOK_RETRY_SCHEDULE": "1s,1s,1s",
+            "LIMS_WEBHOOK_LEASE": "20s",
+            "LOG_LEVEL": "warning",
+        ])
     }
 
     /// The lab's keys for the child servers: the same webhook key as the lab's own server (the test lab made it).
@@ -79,9 +48,8 @@ struct WebhookDurabilityTests {
         configuration.webhooks.pollInterval = .seconds(86_400)
     }
 
-    @Test(.enabled(if: ProcessInfo.processInfo.environment["LIMS_TEST_LIMS_BINARY"] != nil))
+    @Test(.enabled(if: LIMSChild.binary != nil))
     func everyPendingEventArrivesAfterTheServerIsKilled() async throws {
-        let binary = try #require(ProcessInfo.processInfo.environment["LIMS_TEST_LIMS_BINARY"])
         try await WebhookReceiver.run { receiver in
             try await TestLab.run(customize: Self.idle) { lab in
                 let customer = try await lab.customer()
@@ -92,7 +60,7 @@ struct WebhookDurabilityTests {
                 let expected = try await Self.events(lab, customer: customer.id, count: 200)
                 #expect(expected.count == 200)
                 await receiver.setGate(after: 40)
-                let first = try Server(binary: binary, lab: lab, keyPath: Self.keyPath(lab))
+                let first = try Self.serve(lab)
                 defer { first.stop() }
                 #expect(try await receiver.wait(60) { await $0.received.count >= 40 })
                 try await Task.sleep(for: .milliseconds(300))
@@ -100,7 +68,7 @@ struct WebhookDurabilityTests {
                 let before = await receiver.ids()
                 #expect(before.count < 200, "the kill came while events were still pending")
                 await receiver.setGate(after: nil)
-                let second = try Server(binary: binary, lab: lab, keyPath: Self.keyPath(lab))
+                let second = try Self.serve(lab)
                 defer { second.stop() }
                 // Attempts the killed instance held come back when their 20 s lease runs out.
                 let all = try await receiver.wait(90) { await $0.ids().isSuperset(of: expected) }
@@ -112,9 +80,8 @@ struct WebhookDurabilityTests {
         }
     }
 
-    @Test(.enabled(if: ProcessInfo.processInfo.environment["LIMS_TEST_LIMS_BINARY"] != nil))
+    @Test(.enabled(if: LIMSChild.binary != nil))
     func twoInstancesNeverSendOneAttemptAtOnce() async throws {
-        let binary = try #require(ProcessInfo.processInfo.environment["LIMS_TEST_LIMS_BINARY"])
         try await WebhookReceiver.run { receiver in
             try await TestLab.run(customize: Self.idle) { lab in
                 let customer = try await lab.customer()
@@ -124,9 +91,9 @@ struct WebhookDurabilityTests {
                 // Slow answers widen the window in which a second instance could take an attempt already in flight.
                 await receiver.setDelay(.milliseconds(30))
                 let expected = try await Self.events(lab, customer: customer.id, count: 300)
-                let one = try Server(binary: binary, lab: lab, keyPath: Self.keyPath(lab))
+                let one = try Self.serve(lab)
                 defer { one.stop() }
-                let two = try Server(binary: binary, lab: lab, keyPath: Self.keyPath(lab))
+                let two = try Self.serve(lab)
                 defer { two.stop() }
                 #expect(try await receiver.wait(120) { await $0.ids().isSuperset(of: expected) })
                 try await Task.sleep(for: .seconds(1))
